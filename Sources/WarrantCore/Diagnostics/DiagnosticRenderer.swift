@@ -1,0 +1,79 @@
+/// Renders findings the way compilers do:
+///
+/// ```
+/// case.yaml:12:19: error[S03]: claim 'G1' refers in `supported_by` to 'S9', which is not defined
+///    12 |     supported_by: [S9]
+///       |                    ^
+///       = hint: change it to 'S1'
+/// ```
+public struct DiagnosticRenderer: Sendable {
+    /// Whether to colour severities with ANSI escapes (for terminals).
+    public var color: Bool
+    /// The text of each file, by path, to quote the offending line.
+    public var sources: [String: String]
+
+    public init(sources: [String: String], color: Bool = false) {
+        self.sources = sources
+        self.color = color
+    }
+
+    private var lineCache: [String: [Substring]] = [:]
+
+    public mutating func render(_ finding: Finding) -> String {
+        var out = ""
+        if let loc = finding.location { out += "\(loc): " }
+        out += paint(finding.severity.rawValue, finding.severity) + "[\(finding.rule)]: " + finding.message + "\n"
+        if let loc = finding.location, let quoted = quote(loc) {
+            out += quoted
+        }
+        let gutter = "      "
+        if let hint = finding.hint { out += "\(gutter)= hint: \(hint)\n" }
+        for note in finding.notes {
+            out += "\(gutter)= note: \(note.message)"
+            if let l = note.location { out += " (\(l))" }
+            out += "\n"
+        }
+        return out
+    }
+
+    private mutating func quote(_ loc: SourceLocation) -> String? {
+        if lineCache[loc.file] == nil, let text = sources[loc.file] {
+            lineCache[loc.file] = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        }
+        guard let lines = lineCache[loc.file], loc.line >= 1, loc.line <= lines.count else { return nil }
+        var line = String(lines[loc.line - 1])
+        if line.hasSuffix("\r") { line.removeLast() }
+        if line.count > 200 { line = String(line.prefix(200)) + " ..." }
+        let number = String(loc.line)
+        let pad = String(repeating: " ", count: max(0, 5 - number.count))
+        var caret = ""
+        for (k, scalar) in line.unicodeScalars.enumerated() where k < loc.column - 1 {
+            caret.append(scalar == "\t" ? "\t" : " ")
+        }
+        return "\(pad)\(number) | \(line)\n      | \(caret)" + paint("^", .error) + "\n"
+    }
+
+    private func paint(_ text: String, _ severity: Severity) -> String {
+        guard color else { return text }
+        let code: String
+        switch severity {
+        case .error: code = "1;31"
+        case .warning: code = "1;33"
+        case .info: code = "1;36"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+}
+
+extension CheckReport {
+    /// One line: the verdict, the counts and the root's status.
+    public var summaryLine: String {
+        let e = count(.error), w = count(.warning), i = count(.info)
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        var line = failed ? "check failed" : "check passed"
+        line += " at level \(level.rawValue)\(strict ? " (strict)" : ""): "
+        line += [plural(e, "error"), plural(w, "warning"), plural(i, "note")].joined(separator: ", ")
+        if let root, let status = rootStatus { line += "; root \(root) is \(status.rawValue)" }
+        return line
+    }
+}

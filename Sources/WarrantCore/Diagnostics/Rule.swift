@@ -1,0 +1,305 @@
+/// A checker rule: a stable id, a short name, a severity per gate level, and the
+/// documentation `warrant explain` prints.
+public struct Rule: Sendable, Hashable, Codable {
+    public enum Family: String, Sendable, Codable {
+        case format, structure, status
+    }
+
+    /// Stable id (`F03`, `S07`, ...). Ids are never reused for another meaning.
+    public var id: String
+    /// A kebab-case name, also accepted by `warrant explain`.
+    public var name: String
+    public var family: Family
+    /// One line: what the rule requires.
+    public var summary: String
+    /// Why the rule exists and how to fix a finding, for `warrant explain`.
+    public var explanation: String
+    /// Severity at `draft`, `review` and `release`.
+    public var severities: [Severity]
+    /// Where the rule comes from (gsn2x rule ids, `safety-cases.md` §6.3 rule numbers).
+    public var sources: [String]
+
+    public func severity(at level: GateLevel) -> Severity {
+        switch level {
+        case .draft: return severities[0]
+        case .review: return severities[1]
+        case .release: return severities[2]
+        }
+    }
+
+    init(_ id: String, _ name: String, _ family: Family, _ severities: [Severity],
+         summary: String, sources: [String] = [], explanation: String) {
+        self.id = id
+        self.name = name
+        self.family = family
+        self.severities = severities
+        self.summary = summary
+        self.sources = sources
+        self.explanation = explanation
+    }
+}
+
+private let E: [Severity] = [.error, .error, .error]
+private let W: [Severity] = [.warning, .warning, .warning]
+private let WWE: [Severity] = [.warning, .warning, .error]
+private let IIE: [Severity] = [.info, .info, .error]
+
+/// Every rule Warrant knows, in id order.
+public enum Rules {
+    public static let yamlSyntax = Rule("F01", "yaml-syntax", .format, E,
+        summary: "The file is well-formed UTF-8 YAML holding one document.",
+        sources: ["gsn2x: YAML cannot be parsed"],
+        explanation: """
+        The file could not be read as YAML: a syntax error, a tab used for indentation (YAML \
+        allows only spaces), bytes that are not UTF-8, an alias to an undefined anchor, or a \
+        second document (`---`) in one file. Fix the text at the reported place; libyaml's \
+        context line says which construct it was reading.
+        """)
+    public static let duplicateKey = Rule("F02", "duplicate-key", .format, E,
+        summary: "No mapping repeats a key.",
+        sources: ["gsn2x V01 (unique ids)", "§6.3 rule 2"],
+        explanation: """
+        YAML leaves duplicate keys undefined and libyaml silently accepts them; one of the two \
+        values would be lost. Under `nodes:` a duplicate key is a duplicate node id. Both places \
+        are reported: rename one of them, or merge the two.
+        """)
+    public static let unknownKey = Rule("F03", "unknown-key", .format, E,
+        summary: "Every key is one the format defines.",
+        explanation: """
+        A key that the case format does not define is almost always a misspelling, and a \
+        misspelt link (`suported_by`) would silently drop part of the argument. The message \
+        suggests the nearest known key. Put free-form data under `meta:`, which is never checked.
+        """)
+    public static let wrongShape = Rule("F04", "wrong-shape", .format, E,
+        summary: "Each value has the shape the format expects (mapping, list, string, boolean).",
+        explanation: """
+        The value at the reported place has another shape than the format expects, e.g. a \
+        single string where a list of ids belongs. The message says what was expected and what \
+        was found. A link list may be written as a single id or as a list of ids.
+        """)
+    public static let missingKey = Rule("F05", "missing-key", .format, E,
+        summary: "Required keys are present (`warrant`, `case.id`, a node's `type`).",
+        explanation: """
+        A case file needs `warrant: 1`, a `case:` mapping with an `id`, and `nodes:`; every node \
+        needs a `type`. Nodes other than context should have `text`.
+        """)
+    public static let formatVersion = Rule("F06", "format-version", .format, E,
+        summary: "The file declares a format version this Warrant reads (`warrant: 1`).",
+        explanation: """
+        The top-level `warrant:` key names the version of the case format. This Warrant reads \
+        version 1. A newer version needs a newer Warrant; a file with no `warrant:` key and no \
+        gsn2x shape is not a case file.
+        """)
+    public static let emptyFile = Rule("F07", "empty-file", .format, E,
+        summary: "The file is not empty.",
+        sources: ["gsn2x: no input elements"],
+        explanation: "The file holds no YAML document, or only a null one. A case needs nodes.")
+    public static let resourceLimit = Rule("F08", "resource-limit", .format, E,
+        summary: "The file stays within Warrant's limits on size, nesting depth and alias expansion.",
+        explanation: """
+        To stay safe on hostile input Warrant bounds the file size (256 MiB), nesting depth \
+        (128 levels) and the number of nodes that YAML aliases may add (100,000). A case file \
+        near these limits is almost certainly generated by mistake or crafted to exhaust memory \
+        (the "billion laughs" pattern of nested aliases).
+        """)
+    public static let usesUnresolved = Rule("F09", "uses-unresolved", .format, E,
+        summary: "Every file named in `uses` exists and can be read.",
+        sources: ["gsn2x C02/C03 (module exists)"],
+        explanation: """
+        `case.uses` (or a module's `uses`) names files relative to the file that names them. \
+        The named file could not be read. Check the path.
+        """)
+    public static let usesCycle = Rule("F10", "uses-cycle", .format, E,
+        summary: "Files do not use each other in a cycle.",
+        sources: ["gsn2x C06 (module uses itself)"],
+        explanation: """
+        A file that uses itself, directly or through others, has no well-defined content. The \
+        message prints the whole cycle of files. Move the shared nodes into a file that both use.
+        """)
+    public static let invalidValue = Rule("F11", "invalid-value", .format, E,
+        summary: "Enumerated values (node types, levels) are among the allowed ones.",
+        explanation: """
+        A value must be one of a fixed set, such as a node `type` (claim or goal, strategy, \
+        evidence or solution, assumption, context, justification, defeater) or a gate level \
+        (draft, review, release). The message suggests the nearest allowed value.
+        """)
+    public static let duplicateID = Rule("F12", "duplicate-id", .format, E,
+        summary: "Node ids are unique across every file of the case.",
+        sources: ["gsn2x C01", "§6.3 rule 2"],
+        explanation: """
+        Two files of one case define a node with the same id (within one file this is reported \
+        as F02, a duplicate key). References would be ambiguous: rename one of them.
+        """)
+
+    public static let singleRoot = Rule("S01", "single-root", .structure, E,
+        summary: "The argument has exactly one root: one node that nothing else refers to.",
+        sources: ["gsn2x C05", "§6.3 rule 1"],
+        explanation: """
+        A safety case argues one top claim. Every other node must be referred to by some \
+        `supported_by`, `in_context_of`, `challenges` or `discharged_by`. Several unreferenced \
+        nodes mean several disconnected arguments (connect them, or remove the stray ones); no \
+        unreferenced node means every node sits on a cycle.
+        """)
+    public static let rootIsClaim = Rule("S02", "root-is-claim", .structure, E,
+        summary: "The root is a claim.",
+        sources: ["gsn2x C05", "§6.3 rule 1"],
+        explanation: "The top of the argument must be a claim (goal): the proposition the case establishes.")
+    public static let unresolvedReference = Rule("S03", "unresolved-reference", .structure, E,
+        summary: "Every reference names a node that exists.",
+        sources: ["gsn2x V03/C04", "§6.3 rule 2"],
+        explanation: """
+        A `supported_by`, `in_context_of`, `challenges` or `discharged_by` entry names an id \
+        that no loaded file defines. The message suggests the nearest existing id. If the node \
+        lives in another file, add that file to `uses`.
+        """)
+    public static let supportLinkType = Rule("S04", "support-link-type", .structure, E,
+        summary: "`supported_by` goes from claim to claim/strategy/evidence, and from strategy to claim.",
+        sources: ["gsn2x V05/V06", "§6.3 rules 3, 5"],
+        explanation: """
+        In GSN only claims and strategies are supported, and only by claims, strategies and \
+        (for claims) evidence. Context, assumptions and justifications are attached with \
+        `in_context_of`, never `supported_by`; evidence is always a leaf. A defeater may be \
+        supported by claims and evidence that argue it.
+        """)
+    public static let strategyToEvidence = Rule("S05", "strategy-to-evidence", .structure, W,
+        summary: "A strategy is supported by claims, not directly by evidence.",
+        sources: ["§6.3 rule 3"],
+        explanation: """
+        Strict GSN has a strategy decompose into sub-claims, each supported by evidence. Evidence \
+        directly under a strategy skips the claim the evidence is meant to establish. gsn2x \
+        accepts it, so Warrant warns rather than fails.
+        """)
+    public static let contextLinkType = Rule("S06", "context-link-type", .structure, E,
+        summary: "`in_context_of` goes from a claim or strategy to a context, assumption or justification.",
+        sources: ["gsn2x V07/V08", "§6.3 rule 4"],
+        explanation: """
+        Contextual elements scope the claim or strategy they attach to, and the whole argument \
+        below it. Only claims and strategies take context, and only context, assumptions and \
+        justifications can be context.
+        """)
+    public static let supportCycle = Rule("S07", "support-cycle", .structure, E,
+        summary: "`supported_by` links form no cycle.",
+        sources: ["gsn2x C07", "§6.3 rule 6"],
+        explanation: """
+        A claim that supports itself, directly or through others, is circular reasoning. The \
+        message prints the whole cycle; break it by removing one link.
+        """)
+    public static let unreachable = Rule("S08", "unreachable", .structure, E,
+        summary: "Every node is reachable from the root.",
+        sources: ["gsn2x C08", "§6.3 rule 1"],
+        explanation: """
+        A node that cannot be reached from the root by following links plays no part in the \
+        argument; typically it hangs off a cycle that is detached from the root.
+        """)
+    public static let undevelopedLeaf = Rule("S09", "undeveloped-leaf", .structure, E,
+        summary: "A claim or strategy has support, or is marked `undeveloped: true`.",
+        sources: ["gsn2x V02", "§6.3 rules 7, 8"],
+        explanation: """
+        A claim or strategy with nothing below it is an unsupported assertion. Either develop it \
+        (add `supported_by`) or say that it is intentionally left for later with \
+        `undeveloped: true`, which the report shows and `--level release` rejects.
+        """)
+    public static let markedUndeveloped = Rule("S10", "marked-undeveloped", .structure, WWE,
+        summary: "No claim or strategy is left undeveloped (a warning until release).",
+        sources: ["GSN undeveloped decorator"],
+        explanation: """
+        `undeveloped: true` marks a claim or strategy that is intentionally not yet argued. That \
+        is fine in a draft; a released case may not rest on it.
+        """)
+    public static let transitivelyUndeveloped = Rule("S11", "transitively-undeveloped", .structure, WWE,
+        summary: "A claim or strategy does not bottom out only in undeveloped nodes.",
+        explanation: """
+        A claim whose supporters all end, however deep, in undeveloped claims or strategies is no \
+        more developed than one marked undeveloped itself: nothing below it is evidence. The \
+        finding is reported on the highest such node only.
+        """)
+    public static let undevelopedWithSupport = Rule("S12", "undeveloped-with-support", .structure, E,
+        summary: "A node marked `undeveloped: true` has no `supported_by`.",
+        sources: ["gsn2x V04", "§6.3 rule 9"],
+        explanation: "Undeveloped means nothing supports the node yet. Remove the mark or the support.")
+    public static let selfReference = Rule("S13", "self-reference", .structure, W,
+        summary: "No node links to itself.",
+        sources: ["gsn2x V09", "§6.3 rule 10"],
+        explanation: "A link from a node to itself means nothing; remove it.")
+    public static let duplicateReference = Rule("S14", "duplicate-reference", .structure, W,
+        summary: "No link list names the same node twice.",
+        sources: ["gsn2x V10", "§6.3 rule 10"],
+        explanation: "The second entry adds nothing and is usually a copy-and-paste slip; remove it.")
+    public static let defeaterTarget = Rule("S15", "defeater-target", .structure, E,
+        summary: "Only defeaters have `challenges`; each challenges an existing node or `supported_by` link.",
+        sources: ["gsn2x dialectic checks", "§6.3 rule 33"],
+        explanation: """
+        A defeater records a doubt: it `challenges` a node (a claim it rebuts, evidence it \
+        undermines, a strategy or assumption it undercuts) or a `supported_by` link written \
+        `"G1 -> S1"` (an inference it undercuts). The challenged node or link must exist, a \
+        defeater must challenge something, and it may not challenge itself. Contexts cannot be \
+        challenged: they are not asserted.
+        """)
+    public static let placeholder = Rule("S16", "placeholder", .structure, WWE,
+        summary: "No `{param}` template placeholder is left unfilled (an error at release).",
+        sources: ["GSN uninstantiated decorator", "§6.3 rule 12"],
+        explanation: """
+        A `{name}` in a text comes from a template and must be replaced by a real value before \
+        the case is released. Fill it in, or instantiate the template with `--param name=value`.
+        """)
+    public static let dischargeLink = Rule("S17", "discharge-link", .structure, E,
+        summary: "Only assumptions have `discharged_by`, and it names claims or evidence.",
+        sources: ["§6.3 rule 24"],
+        explanation: """
+        An assumption is discharged when the claims or evidence its `discharged_by` names are \
+        supported. Other node types cannot be discharged, and only claims and evidence can \
+        discharge.
+        """)
+    public static let defeatedMark = Rule("S18", "defeated-mark", .structure, E,
+        summary: "A node marked `defeated: true` (gsn2x) is challenged by a defeater.",
+        sources: ["gsn2x dialectic checks", "§6.3 rule 35"],
+        explanation: "A defeated mark must be backed by a defeater that challenges the node.")
+    public static let unattachedContext = Rule("S19", "context-as-support", .structure, E,
+        summary: "Contexts, assumptions and justifications are attached with `in_context_of`.",
+        sources: ["§6.3 rule 4"],
+        explanation: """
+        A context, assumption or justification named in `supported_by` is attached with the wrong \
+        link: move it to `in_context_of`.
+        """)
+    public static let extends = Rule("S20", "extends", .structure, E,
+        summary: "A gsn2x `extends` names a loaded module and develops its undeveloped goals with local goals, strategies or solutions.",
+        sources: ["gsn2x V07, C09, C10"],
+        explanation: """
+        In gsn2x a module may develop another module's undeveloped elements (`module.extends` \
+        with `develops: {foreign: [local, ...]}`). The extended module must be loaded, each \
+        foreign id must be an undeveloped element of it, and each local id a goal, strategy or \
+        solution of the extending module.
+        """)
+    public static let claimPoint = Rule("S21", "assurance-claim-point", .structure, E,
+        summary: "An assurance claim point (gsn2x `acp`) is on the node itself or one of its links.",
+        sources: ["gsn2x V09"],
+        explanation: "An ACP marks the node or one of its existing `supportedBy`/`inContextOf` links.")
+
+    public static let rootNotSupported = Rule("R01", "root-not-supported", .status, IIE,
+        summary: "At release, the root claim's rolled-up status is supported.",
+        sources: ["design.md: statuses", "§6.1 status roll-up"],
+        explanation: """
+        Every node gets a status, rolled up to the root: supported, open (something is missing: \
+        an undeveloped claim, evidence not yet linked to a passing record, an assumption not \
+        discharged) or defeated (a sustained defeater, an invalidated assumption). Until release \
+        an open root is reported for information; a release needs a supported root. The message \
+        names the open or defeated nodes closest to the leaves.
+        """)
+
+    /// Every rule, in id order.
+    public static let all: [Rule] = [
+        yamlSyntax, duplicateKey, unknownKey, wrongShape, missingKey, formatVersion, emptyFile,
+        resourceLimit, usesUnresolved, usesCycle, invalidValue, duplicateID,
+        singleRoot, rootIsClaim, unresolvedReference, supportLinkType, strategyToEvidence,
+        contextLinkType, supportCycle, unreachable, undevelopedLeaf, markedUndeveloped,
+        transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,
+        defeaterTarget, placeholder, dischargeLink, defeatedMark, unattachedContext, extends,
+        claimPoint, rootNotSupported,
+    ]
+
+    /// Looks a rule up by id (`S07`, case-insensitive) or name (`support-cycle`).
+    public static func find(_ idOrName: String) -> Rule? {
+        let key = idOrName.lowercased()
+        return all.first { $0.id.lowercased() == key || $0.name == key }
+    }
+}

@@ -1,0 +1,431 @@
+import Foundation
+
+/// Which reader to use for an input file.
+public enum InputFormat: String, Sendable, CaseIterable, Codable {
+    /// Warrant's own format when the file has a top-level `warrant:` key, gsn2x otherwise.
+    case auto
+    /// Warrant case format v1.
+    case warrant
+    /// gsn2x YAML, read as it is.
+    case gsn2x
+}
+
+/// A file that could not be read at all: the tool cannot do its job (exit 2).
+public struct CaseLoadError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// One argument loaded from one or more files, with everything found wrong while loading.
+public struct LoadResult: Sendable {
+    public var assuranceCase: AssuranceCase
+    public var findings: [Finding]
+    /// The text of every file read, by display path, so findings can quote their line.
+    public var sources: [String: String]
+    /// The files given on the command line that make up this argument.
+    public var inputs: [String]
+}
+
+/// Loads cases: Warrant files (following `case.uses`) and gsn2x files.
+public struct CaseLoader: Sendable {
+    public var limits: YAMLLimits
+    /// The Warrant case-format versions this loader reads.
+    public static let supportedFormatVersions = [1]
+
+    public init(limits: YAMLLimits = YAMLLimits()) {
+        self.limits = limits
+    }
+
+    /// Loads the given files. Each Warrant case file is an argument of its own (with the
+    /// files it uses); gsn2x files given together form one argument, as in gsn2x.
+    public func load(paths: [String], format: InputFormat = .auto) throws(CaseLoadError) -> [LoadResult] {
+        var results: [LoadResult] = []
+        var gsnFiles: [(path: String, parsed: ParsedFile)] = []
+        for path in paths {
+            let parsed = try parse(path: path)
+            let isWarrant: Bool
+            switch format {
+            case .warrant: isWarrant = true
+            case .gsn2x: isWarrant = false
+            case .auto:
+                if let root = parsed.root, root.mapping != nil {
+                    isWarrant = root["warrant"] != nil
+                } else {
+                    // Unparseable or empty: report it on its own.
+                    isWarrant = !path.hasSuffix(".gsn.yaml")
+                }
+            }
+            if isWarrant {
+                results.append(loadWarrant(rootPath: path, parsed: parsed))
+            } else {
+                gsnFiles.append((path, parsed))
+            }
+        }
+        if !gsnFiles.isEmpty {
+            results.append(GSN2XReader(loader: self).load(gsnFiles))
+        }
+        return results
+    }
+
+    // MARK: Reading and composing files
+
+    struct ParsedFile: Sendable {
+        var path: String
+        var text: String
+        var root: YAMLNode?
+        var findings: [Finding]
+    }
+
+    /// Reads and composes one file. Throws only when the file cannot be read at all.
+    func parse(path: String) throws(CaseLoadError) -> ParsedFile {
+        let bytes = try Self.read(path: path, limit: limits.maxFileBytes)
+        return compose(bytes: bytes, path: path)
+    }
+
+    func compose(bytes: [UInt8], path: String) -> ParsedFile {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var findings: [Finding] = []
+        var root: YAMLNode?
+        do {
+            let composed = try YAMLComposer.compose(bytes: bytes, file: path, limits: limits)
+            root = composed.root
+            for dup in composed.duplicateKeys {
+                findings.append(Finding(
+                    rule: Rules.duplicateKey.id, severity: .error, location: dup.duplicate,
+                    message: "duplicate key '\(dup.key)'; it is first defined at \(dup.first)",
+                    hint: "rename or remove one of the two; only the first is used",
+                    notes: [Finding.Note("first defined here", at: dup.first)]))
+            }
+        } catch {
+            let rule: Rule
+            switch error.kind {
+            case .limit: rule = Rules.resourceLimit
+            default: rule = Rules.yamlSyntax
+            }
+            var notes: [Finding.Note] = []
+            if let ctx = error.context { notes.append(Finding.Note(ctx.message, at: ctx.location)) }
+            findings.append(Finding(rule: rule.id, severity: .error, location: error.location,
+                                    message: error.message, notes: notes))
+        }
+        if root == nil || root!.isNull, findings.isEmpty {
+            findings.append(Finding(
+                rule: Rules.emptyFile.id, severity: .error,
+                location: SourceLocation(file: path, line: 1, column: 1),
+                message: "the file is empty; a case needs `warrant: 1`, `case:` and `nodes:`"))
+            root = nil
+        }
+        return ParsedFile(path: path, text: text, root: root, findings: findings)
+    }
+
+    static func read(path: String, limit: Int) throws(CaseLoadError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CaseLoadError(path: path, reason: "no such file")
+        }
+        if isDirectory.boolValue {
+            throw CaseLoadError(path: path, reason: "is a directory, not a case file")
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
+           size.intValue > limit {
+            throw CaseLoadError(path: path, reason: "file is \(size.intValue) bytes; the limit is \(limit) bytes")
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw CaseLoadError(path: path, reason: "cannot be opened for reading (permission denied?)")
+        }
+        defer { try? handle.close() }
+        do {
+            let data = try handle.readToEnd() ?? Data()
+            return [UInt8](data)
+        } catch {
+            throw CaseLoadError(path: path, reason: "cannot be read: \(error.localizedDescription)")
+        }
+    }
+
+    /// `base`'s directory joined with `relative`, with `.` and `..` folded.
+    static func resolve(_ relative: String, from base: String) -> String {
+        if relative.hasPrefix("/") { return normalize(relative) }
+        let dir = base.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        return normalize(dir.isEmpty ? relative : dir + "/" + relative)
+    }
+
+    static func normalize(_ path: String) -> String {
+        let absolute = path.hasPrefix("/")
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." { continue }
+            if part == "..", let last = parts.last, last != ".." {
+                parts.removeLast()
+                continue
+            }
+            if part == "..", absolute { continue }
+            parts.append(part)
+        }
+        let joined = parts.joined(separator: "/")
+        return absolute ? "/" + joined : (joined.isEmpty ? "." : joined)
+    }
+
+    /// A stable identity for a file, so that `a/../b.yaml` and `b.yaml` are one file.
+    static func identity(_ path: String) -> String {
+        let url = URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath()
+        return url.path
+    }
+
+    // MARK: Warrant format
+
+    static let rootKeys = ["warrant", "case", "nodes"]
+    static let moduleKeys = ["warrant", "module", "nodes"]
+    static let caseKeys = ["id", "title", "description", "system", "policy", "uses", "meta"]
+    static let moduleHeaderKeys = ["id", "title", "description", "uses", "meta"]
+    static let systemKeys = ["model", "deployment", "description", "meta"]
+    static let modelKeys = ["path", "name", "description"]
+    static let policyKeys = ["level", "max_evidence_age"]
+    static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
+                           "challenges", "undeveloped", "meta"]
+
+    func loadWarrant(rootPath: String, parsed: ParsedFile) -> LoadResult {
+        var assuranceCase = AssuranceCase()
+        var findings: [Finding] = []
+        var sources: [String: String] = [:]
+        // Depth-first over `uses`, with the chain of files being loaded to catch cycles.
+        var loaded: Set<String> = []
+        var chain: [(identity: String, path: String)] = []
+
+        func visit(path: String, parsed: ParsedFile, isRoot: Bool) {
+            let identity = Self.identity(path)
+            chain.append((identity, path))
+            defer { chain.removeLast() }
+            loaded.insert(identity)
+            sources[path] = parsed.text
+            findings += parsed.findings
+            guard let root = parsed.root else { return }
+            let uses = loadWarrantFile(root, path: path, isRoot: isRoot, into: &assuranceCase, findings: &findings)
+            for use in uses {
+                let target = Self.resolve(use.value, from: path)
+                let targetIdentity = Self.identity(target)
+                if let at = chain.firstIndex(where: { $0.identity == targetIdentity }) {
+                    let cycle = chain[at...].map(\.path) + [target]
+                    findings.append(Finding(
+                        rule: Rules.usesCycle.id, severity: .error, location: use.location,
+                        message: "files use each other in a cycle: \(cycle.joined(separator: " -> "))",
+                        hint: "move the shared nodes into a file that both use"))
+                    continue
+                }
+                if loaded.contains(targetIdentity) { continue }  // a diamond: load once
+                let child: ParsedFile
+                do {
+                    child = try parse(path: target)
+                } catch {
+                    findings.append(Finding(
+                        rule: Rules.usesUnresolved.id, severity: .error, location: use.location,
+                        message: "cannot use '\(use.value)': \(target) \(error.reason)"))
+                    continue
+                }
+                visit(path: target, parsed: child, isRoot: false)
+            }
+        }
+        visit(path: rootPath, parsed: parsed, isRoot: true)
+        return LoadResult(assuranceCase: assuranceCase, findings: findings, sources: sources, inputs: [rootPath])
+    }
+
+    /// Reads one Warrant-format file into `assuranceCase`; returns the files it uses.
+    func loadWarrantFile(_ root: YAMLNode, path: String, isRoot: Bool,
+                         into assuranceCase: inout AssuranceCase, findings: inout [Finding]) -> [LocatedString] {
+        guard let top = MappingReader(root, what: "the top level of a case file", findings: &findings) else { return [] }
+        top.reportUnknownKeys(allowed: isRoot ? Self.rootKeys : Self.moduleKeys, findings: &findings)
+        var module = CaseModule(name: path, path: path, location: root.location)
+
+        // warrant: 1
+        if let version = top["warrant"] {
+            if case .int(let v)? = version.scalar?.resolved {
+                if !Self.supportedFormatVersions.contains(v) {
+                    findings.append(Finding(
+                        rule: Rules.formatVersion.id, severity: .error, location: version.location,
+                        message: "this file is written for case format version \(v); this Warrant reads version 1",
+                        hint: v > 1 ? "upgrade Warrant to read it" : "write `warrant: 1`"))
+                }
+            } else {
+                findings.append(Finding(
+                    rule: Rules.formatVersion.id, severity: .error, location: version.location,
+                    message: "expected the format version number (1) for `warrant`, found \(version.kindDescription)",
+                    hint: "write `warrant: 1`"))
+            }
+        } else {
+            findings.append(Finding(
+                rule: Rules.missingKey.id, severity: .error, location: root.location,
+                message: "missing `warrant:` key naming the case format version",
+                hint: "add `warrant: 1` as the first line"))
+        }
+
+        var uses: [LocatedString] = []
+        if isRoot {
+            if let caseNode = top["case"] {
+                var header = CaseHeader(location: caseNode.location)
+                uses = readCaseHeader(caseNode, header: &header, findings: &findings)
+                assuranceCase.header = header
+            } else {
+                findings.append(Finding(
+                    rule: Rules.missingKey.id, severity: .error, location: root.location,
+                    message: "missing `case:` mapping (with at least `id`)",
+                    hint: "add `case: { id: my-case, title: ... }`"))
+            }
+        } else if let moduleNode = top["module"],
+                  let m = MappingReader(moduleNode, what: "`module`", findings: &findings) {
+            m.reportUnknownKeys(allowed: Self.moduleHeaderKeys, findings: &findings)
+            if let id = m["id"], let s = MappingReader.string(id, what: "`module.id`", findings: &findings) {
+                module.name = s.value
+            }
+            if let u = m["uses"] { uses = readUses(u, findings: &findings) }
+        }
+        module.uses = uses
+        assuranceCase.modules.append(module)
+
+        guard let nodesNode = top["nodes"] else {
+            findings.append(Finding(
+                rule: Rules.missingKey.id, severity: .error, location: root.location,
+                message: "missing `nodes:` mapping from node id to node"))
+            return uses
+        }
+        if nodesNode.isNull { return uses }
+        guard let nodes = MappingReader(nodesNode, what: "`nodes` (a mapping from node id to node)", findings: &findings) else {
+            return uses
+        }
+        for pair in nodes.pairs {
+            guard let id = pair.key.scalar?.value, !id.isEmpty else {
+                findings.append(Finding(
+                    rule: Rules.wrongShape.id, severity: .error, location: pair.key.location,
+                    message: "expected a node id (a string) as key, found \(pair.key.kindDescription)"))
+                continue
+            }
+            if id.contains(where: \.isWhitespace) || id.contains("->") {
+                findings.append(Finding(
+                    rule: Rules.invalidValue.id, severity: .error, location: pair.key.location,
+                    message: "node id '\(id)' contains whitespace or '->'",
+                    hint: "ids are single words such as G1, S-harm or E_sae_1"))
+            }
+            guard let node = readNode(id: id, keyLocation: pair.key.location, value: pair.value,
+                                      module: module.name, findings: &findings) else {
+                assuranceCase.brokenIDs.insert(id)
+                continue
+            }
+            if let existing = assuranceCase.add(node) {
+                findings.append(Finding(
+                    rule: Rules.duplicateID.id, severity: .error, location: node.location,
+                    message: "node id '\(id)' is already defined at \(existing.location)",
+                    hint: "rename one of the two nodes",
+                    notes: [Finding.Note("first defined here", at: existing.location)], node: id))
+            }
+        }
+        return uses
+    }
+
+    func readCaseHeader(_ node: YAMLNode, header: inout CaseHeader, findings: inout [Finding]) -> [LocatedString] {
+        guard let c = MappingReader(node, what: "`case`", findings: &findings) else { return [] }
+        c.reportUnknownKeys(allowed: Self.caseKeys, findings: &findings)
+        if let id = c["id"] {
+            header.id = MappingReader.string(id, what: "`case.id`", findings: &findings)
+        } else {
+            findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: node.location,
+                                    message: "missing `id` in `case`", hint: "add `id: my-case`"))
+        }
+        if let t = c["title"] { header.title = MappingReader.string(t, what: "`case.title`", findings: &findings) }
+        if let d = c["description"] { _ = MappingReader.string(d, what: "`case.description`", findings: &findings) }
+        if let s = c["system"], let system = MappingReader(s, what: "`case.system`", findings: &findings) {
+            system.reportUnknownKeys(allowed: Self.systemKeys, findings: &findings)
+            if let m = system["model"], let model = MappingReader(m, what: "`case.system.model`", findings: &findings) {
+                model.reportUnknownKeys(allowed: Self.modelKeys, findings: &findings)
+                if let p = model["path"] {
+                    header.modelPath = MappingReader.string(p, what: "`case.system.model.path`", findings: &findings)
+                }
+                for key in ["name", "description"] {
+                    if let v = model[key] { _ = MappingReader.string(v, what: "`case.system.model.\(key)`", findings: &findings) }
+                }
+            }
+            for key in ["deployment", "description"] {
+                if let v = system[key] { _ = MappingReader.string(v, what: "`case.system.\(key)`", findings: &findings) }
+            }
+        }
+        if let p = c["policy"], let policy = MappingReader(p, what: "`case.policy`", findings: &findings) {
+            policy.reportUnknownKeys(allowed: Self.policyKeys, findings: &findings)
+            if let l = policy["level"], let s = MappingReader.string(l, what: "`case.policy.level`", findings: &findings) {
+                if let level = GateLevel(rawValue: s.value) {
+                    header.level = level
+                } else {
+                    let suggestion = Suggestions.nearest(to: s.value, in: GateLevel.allCases.map(\.rawValue))
+                    findings.append(Finding(
+                        rule: Rules.invalidValue.id, severity: .error, location: l.location,
+                        message: "unknown gate level '\(s.value)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                        hint: "use draft, review or release"))
+                }
+            }
+            if let a = policy["max_evidence_age"] {
+                header.maxEvidenceAge = MappingReader.string(a, what: "`case.policy.max_evidence_age`", findings: &findings)
+            }
+        }
+        if let u = c["uses"] { return readUses(u, findings: &findings) }
+        return []
+    }
+
+    func readUses(_ node: YAMLNode, findings: inout [Finding]) -> [LocatedString] {
+        let items = node.sequence ?? (node.scalar != nil && !node.isNull ? [node] : [])
+        if node.sequence == nil && node.scalar == nil {
+            findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: node.location,
+                                    message: "expected a list of file paths for `uses`, found \(node.kindDescription)"))
+        }
+        return items.compactMap { MappingReader.string($0, what: "an entry of `uses` (a relative file path)", findings: &findings) }
+    }
+
+    func readNode(id: String, keyLocation: SourceLocation, value: YAMLNode, module: String,
+                  findings: inout [Finding]) -> ArgumentNode? {
+        guard let m = MappingReader(value, what: "node '\(id)'", findings: &findings) else { return nil }
+        m.reportUnknownKeys(allowed: Self.nodeKeys, findings: &findings,
+                            extraHint: "put free-form data under `meta:`")
+        guard let typeNode = m["type"] else {
+            findings.append(Finding(
+                rule: Rules.missingKey.id, severity: .error, location: keyLocation,
+                message: "node '\(id)' has no `type`",
+                hint: "add `type:` with one of claim, strategy, evidence, assumption, context, justification, defeater",
+                node: id))
+            return nil
+        }
+        guard let typeString = MappingReader.string(typeNode, what: "`type` of node '\(id)'", findings: &findings) else {
+            return nil
+        }
+        guard let type = NodeType.spellings[typeString.value] else {
+            let suggestion = Suggestions.nearest(to: typeString.value, in: NodeType.spellings.keys)
+            findings.append(Finding(
+                rule: Rules.invalidValue.id, severity: .error, location: typeNode.location,
+                message: "unknown node type '\(typeString.value)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                hint: "use one of claim (goal), strategy, evidence (solution), assumption, context, justification, defeater",
+                node: id))
+            return nil
+        }
+        var node = ArgumentNode(id: id, type: type, typeWritten: typeString.value, location: keyLocation, module: module)
+        if let t = m["text"] {
+            node.text = MappingReader.string(t, what: "`text` of node '\(id)'", findings: &findings)
+            if let text = node.text { node.strings.append(text) }
+        } else {
+            findings.append(Finding(
+                rule: Rules.missingKey.id, severity: .error, location: keyLocation,
+                message: "node '\(id)' has no `text`", hint: "say in one sentence what this \(type.rawValue) states",
+                node: id))
+        }
+        if let v = m["supported_by"] {
+            node.supportedBy = MappingReader.references(v, what: "`supported_by` of '\(id)'", findings: &findings)
+        }
+        if let v = m["in_context_of"] {
+            node.inContextOf = MappingReader.references(v, what: "`in_context_of` of '\(id)'", findings: &findings)
+        }
+        if let v = m["discharged_by"] {
+            node.dischargedBy = MappingReader.references(v, what: "`discharged_by` of '\(id)'", findings: &findings)
+        }
+        if let v = m["challenges"] {
+            node.challenges = MappingReader.references(v, what: "`challenges` of '\(id)'", findings: &findings, allowLinks: true)
+        }
+        if let v = m["undeveloped"] {
+            node.undeveloped = MappingReader.bool(v, what: "`undeveloped` of '\(id)'", findings: &findings) ?? false
+        }
+        node.meta = m["meta"]
+        return node
+    }
+}

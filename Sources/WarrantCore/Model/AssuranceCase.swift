@@ -1,0 +1,66 @@
+/// The `case:` header of a Warrant case file.
+public struct CaseHeader: Sendable {
+    public var id: LocatedString?
+    public var title: LocatedString?
+    /// `case.system.model.path`: the model the case is about.
+    public var modelPath: LocatedString?
+    /// `case.policy.level`: the gate level the case is held to.
+    public var level: GateLevel?
+    /// `case.policy.max_evidence_age`, as written (e.g. `90d`).
+    public var maxEvidenceAge: LocatedString?
+    public var location: SourceLocation
+
+    public init(location: SourceLocation) {
+        self.location = location
+    }
+}
+
+/// One loaded file (a case file, a file it uses, or a gsn2x module).
+public struct CaseModule: Sendable {
+    /// The module's name: the gsn2x `module.name`, or the file path.
+    public var name: String
+    public var path: String
+    /// Paths of the files this one uses, resolved, with where each is named.
+    public var uses: [LocatedString] = []
+    public var location: SourceLocation
+
+    public init(name: String, path: String, location: SourceLocation) {
+        self.name = name
+        self.path = path
+        self.location = location
+    }
+}
+
+/// A whole argument: the nodes of every file loaded together, in the order written.
+public struct AssuranceCase: Sendable {
+    public var header: CaseHeader?
+    public var modules: [CaseModule] = []
+    public private(set) var nodes: [ArgumentNode] = []
+    /// Index of each id in `nodes` (the first definition, if duplicated).
+    public private(set) var index: [String: Int] = [:]
+    /// Whether the nodes came from gsn2x files (which lack Warrant's `case:` header).
+    public var isGSN2X = false
+    /// Ids of nodes that were written but could not be read (no type, wrong shape).
+    /// References to them are not reported again as unresolved.
+    public var brokenIDs: Set<String> = []
+
+    public init() {}
+
+    public subscript(id: String) -> ArgumentNode? {
+        index[id].map { nodes[$0] }
+    }
+
+    /// Changes the node with this id in place.
+    public mutating func update(_ id: String, _ change: (inout ArgumentNode) -> Void) {
+        if let i = index[id] { change(&nodes[i]) }
+    }
+
+    /// Adds a node; returns the node already defined with that id, if any (the new one is dropped).
+    @discardableResult
+    public mutating func add(_ node: ArgumentNode) -> ArgumentNode? {
+        if let existing = index[node.id] { return nodes[existing] }
+        index[node.id] = nodes.count
+        nodes.append(node)
+        return nil
+    }
+}

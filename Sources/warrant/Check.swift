@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import WarrantCore
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check a safety case and report every finding with its file:line:col.",
+        discussion: """
+        Reads each FILE (a Warrant case with the files it uses, or gsn2x YAML; gsn2x files \
+        given together form one argument, as in gsn2x), checks the argument's structure, \
+        rolls node statuses up to the root, and prints findings like a compiler:
+
+          case.yaml:12:19: error[S03]: claim 'G1' refers in `supported_by` to 'S9', ...
+
+        The gate level decides which findings are errors: draft (structure), review (plus \
+        evidence linkage), release (everything: a supported root, no placeholders left). \
+        Without --level, a case's own `policy.level` is used, else draft.
+
+        Exit codes: 0 passed, 1 findings at or above the level (or warnings with --strict), \
+        2 a file could not be read or the arguments are wrong.
+
+        Run `warrant rules` for the rule list and `warrant explain RULE` for one rule.
+        """
+    )
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    @Argument(help: "Case files to check.", completion: .file(extensions: ["yaml", "yml"]))
+    var files: [String]
+
+    @Option(help: "Gate level: draft, review or release. (default: the case's policy.level, else draft)")
+    var level: GateLevel?
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Input format: auto, warrant or gsn2x.")
+    var inputFormat: InputFormat = .auto
+
+    @Flag(help: "Do not colour the output (also: the NO_COLOR environment variable).")
+    var noColor = false
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one case file to check.") }
+    }
+
+    func run() throws {
+        let results: [LoadResult]
+        do {
+            results = try CaseLoader().load(paths: files, format: inputFormat)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        var reports: [CheckReport] = []
+        for loaded in results {
+            let effective = level ?? loaded.assuranceCase.header?.level ?? .draft
+            reports.append(Checker.check(loaded, options: CheckOptions(level: effective, strict: strict)))
+        }
+        let failed = reports.contains { $0.failed }
+        let exitCode: Int32 = failed ? 1 : 0
+        switch format {
+        case .json:
+            let output = CheckOutput(reports: reports, level: level ?? reports.first?.level ?? .draft,
+                                     strict: strict, exitCode: Int(exitCode))
+            print(output.encoded())
+        case .text:
+            let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            for (loaded, report) in zip(results, reports) {
+                var renderer = DiagnosticRenderer(sources: loaded.sources, color: color)
+                for finding in report.findings {
+                    print(renderer.render(finding))
+                }
+                print("\(report.inputs.joined(separator: " ")): \(report.summaryLine)")
+            }
+        }
+        if failed { throw ExitCode(exitCode) }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import WarrantCore
+
+/// The `warrant` command: safety cases as code.
+struct Warrant: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "warrant",
+        abstract: "Write, check and ship AI safety cases.",
+        discussion: """
+        A safety case is a structured argument that a model will not cause catastrophic \
+        outcomes. Warrant reads cases written in YAML (its own format, or gsn2x's), checks \
+        their structure and tells you at file:line:col what is wrong.
+
+        Exit codes: 0 the check passed, 1 findings at or above the gate level, 2 Warrant \
+        could not do its job (bad arguments, unreadable file).
+        """,
+        version: WarrantVersion.string,
+        subcommands: [Check.self, Rules.self, Explain.self]
+    )
+}
+
+@main
+enum WarrantMain {
+    static func main() {
+        do {
+            var command = try Warrant.parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
+        } catch {
+            // --help and --version are "errors" that exit 0; print them as the library would.
+            if Warrant.exitCode(for: error) == .success {
+                Warrant.exit(withError: error)
+            }
+            // Every other failure to parse arguments is exit 2, as documented.
+            FileHandle.standardError.write(Data((Warrant.fullMessage(for: error) + "\n").utf8))
+            if let usage = Optional(Warrant.usageString()), !usage.isEmpty, error is ValidationError || "\(type(of: error))".contains("CommandError") {
+                FileHandle.standardError.write(Data("\(usage)\nSee 'warrant --help' for more.\n".utf8))
+            }
+            Foundation.exit(2)
+        }
+    }
+}
+
+enum WarrantVersion {
+    static let string = "0.1.0"
+}
+
+/// Writes to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+extension GateLevel: ExpressibleByArgument {}
+extension InputFormat: ExpressibleByArgument {}

@@ -1,0 +1,137 @@
+import Foundation
+import Testing
+
+/// Runs the built `warrant` executable, as a user would.
+struct WarrantRun {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum CLI {
+    static let tests = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let repository = tests.deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The executable beside the test bundle (`swift test` builds it, since this
+    /// test target depends on it).
+    static var executable: URL {
+        var dir = Bundle.main.bundleURL
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("warrant")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        return repository.appendingPathComponent(".build/debug/warrant")
+    }
+
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> WarrantRun {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? repository
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return WarrantRun(status: process.terminationStatus,
+                          stdout: String(decoding: outData, as: UTF8.self),
+                          stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite("warrant command line")
+struct CLITests {
+    @Test("the example passes with exit 0")
+    func examplePasses() throws {
+        let r = try CLI.run(["check", "examples/scheming-sketch/case.yaml"])
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains("check passed at level draft"))
+    }
+
+    @Test("release fails with exit 1 and a located finding")
+    func releaseFails() throws {
+        let r = try CLI.run(["check", "--level", "release", "examples/scheming-sketch/case.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("examples/scheming-sketch/case.yaml:20:3: error[R01]: the root claim 'G-top' is open"))
+    }
+
+    @Test("a finding is printed like a compiler's: location, rule, source line, caret, hint")
+    func compilerStyle() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Data("warrant: 1\ncase: { id: x }\nnodes:\n  G1: { type: claim, text: a, suported_by: [E1] }\n  E1: { type: evidence, text: b }\n".utf8)
+            .write(to: dir.appendingPathComponent("c.yaml"))
+        let r = try CLI.run(["check", "--no-color", "c.yaml"], in: dir)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("""
+        c.yaml:4:31: error[F03]: unknown key 'suported_by' in node 'G1'; did you mean 'supported_by'?
+            4 |   G1: { type: claim, text: a, suported_by: [E1] }
+              |                               ^
+              = hint: rename it to 'supported_by'
+        """), "\(r.stdout)")
+    }
+
+    @Test("--strict fails on warnings")
+    func strict() throws {
+        let r = try CLI.run(["check", "--strict", "examples/scheming-sketch/case.yaml"])
+        #expect(r.status == 1)
+    }
+
+    @Test("JSON output is well-formed and carries findings and statuses")
+    func json() throws {
+        let r = try CLI.run(["check", "--format", "json", "examples/scheming-sketch/case.yaml"])
+        #expect(r.status == 0)
+        let object = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(object?["kind"] as? String == "warrant.check")
+        let results = object?["results"] as? [[String: Any]]
+        #expect(results?.first?["root"] as? String == "G-top")
+        #expect((results?.first?["nodes"] as? [Any])?.count == 16)
+        let again = try CLI.run(["check", "--format", "json", "examples/scheming-sketch/case.yaml"])
+        #expect(again.stdout == r.stdout, "the same inputs give the same bytes")
+    }
+
+    @Test("tool failures exit 2", arguments: [
+        ["check", "no/such/file.yaml"], ["check"], ["check", "--level", "final", "examples/scheming-sketch/case.yaml"],
+        ["frobnicate"], ["explain", "S99"],
+    ])
+    func exitTwo(arguments: [String]) throws {
+        let r = try CLI.run(arguments)
+        #expect(r.status == 2, "\(arguments): \(r.stdout) \(r.stderr)")
+        #expect(!r.stderr.isEmpty)
+    }
+
+    @Test("--help works on every command", arguments: [[], ["check"], ["rules"], ["explain"]])
+    func help(command: [String]) throws {
+        let r = try CLI.run(command + ["--help"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("USAGE"))
+    }
+
+    @Test("rules lists every rule and explain documents one")
+    func rulesAndExplain() throws {
+        let rules = try CLI.run(["rules"])
+        #expect(rules.status == 0)
+        #expect(rules.stdout.contains("S07  EEE  support-cycle"))
+        let explain = try CLI.run(["explain", "support-cycle"])
+        #expect(explain.status == 0)
+        #expect(explain.stdout.hasPrefix("S07 support-cycle (structure)"))
+        #expect(explain.stdout.contains("circular reasoning"))
+    }
+
+    @Test("gsn2x files are read as they are")
+    func gsn2x() throws {
+        let corpus = CLI.repository.appendingPathComponent("Tests/WarrantCoreTests/Fixtures/gsn2x")
+        let pass = try CLI.run(["check", "examples/example.gsn.yaml"], in: corpus)
+        #expect(pass.status == 0)
+        let fail = try CLI.run(["check", "--input-format", "gsn2x", "examples/template/template.gsn.yaml", "tests/inval4_instance.gsn.yaml"], in: corpus)
+        #expect(fail.status == 1)
+        #expect(fail.stdout.contains("error[S20]"))
+    }
+}
