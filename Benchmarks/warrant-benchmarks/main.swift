@@ -1,1 +1,148 @@
-print("todo")
+// Benchmarks for Warrant, outside the test suite. Run them in release:
+//
+//   swift run -c release warrant-benchmarks check-scale [SIZES...]
+//
+// `check-scale` writes generated cases of 1k, 10k and 100k nodes (or the given
+// sizes) to a temporary directory, then loads and checks each in a fresh child
+// process, so that every size's peak memory is its own. It prints wall time
+// (best of 3 runs) and peak resident memory per size.
+import Foundation
+import WarrantCore
+
+/// A case of about `nodes` nodes, shaped like a real one: a root claim, a
+/// strategy per leg, claims under each strategy, each claim with evidence, an
+/// assumption in context and a context node, and a few defeaters.
+func generateCase(nodes target: Int) -> String {
+    var out = "warrant: 1\ncase:\n  id: generated-\(target)\n  title: A generated case of \(target) nodes\nnodes:\n"
+    out.reserveCapacity(target * 120)
+    var count = 2
+    let perStrategy = 50
+    var strategies: [String] = []
+    var body = ""
+    var s = 0
+    while count < target {
+        let sid = "S\(s)"
+        strategies.append(sid)
+        var children: [String] = []
+        count += 1
+        var k = 0
+        while k < perStrategy && count + 4 <= target {
+            let g = "G\(s)_\(k)", e = "E\(s)_\(k)", a = "A\(s)_\(k)"
+            children.append(g)
+            body += "  \(g):\n    type: claim\n    text: Sub-claim \(k) of leg \(s) holds for the system.\n"
+            body += "    supported_by: [\(e)]\n    in_context_of: [\(a)]\n"
+            body += "  \(e):\n    type: evidence\n    text: Evaluation \(k) of leg \(s) shows the property.\n"
+            body += "  \(a):\n    type: assumption\n    text: The evaluation setting \(k) of leg \(s) is representative.\n    discharged_by: [\(e)]\n"
+            count += 3
+            if k % 10 == 0 && count < target {
+                body += "  D\(s)_\(k):\n    type: defeater\n    text: Evaluation \(k) may miss a failure mode.\n    challenges: [\(e)]\n    undeveloped: true\n"
+                count += 1
+            }
+            k += 1
+        }
+        if children.isEmpty {
+            body += "  \(sid):\n    type: strategy\n    text: Argument over leg \(s).\n    undeveloped: true\n"
+        } else {
+            body += "  \(sid):\n    type: strategy\n    text: Argument over leg \(s).\n    supported_by: [\(children.joined(separator: ", "))]\n"
+        }
+        s += 1
+    }
+    out += "  G0:\n    type: claim\n    text: The system is acceptably safe in its deployment.\n    in_context_of: [C0]\n"
+    out += "    supported_by: [\(strategies.joined(separator: ", "))]\n"
+    out += "  C0:\n    type: context\n    text: The deployment.\n"
+    return out + body
+}
+
+func peakResidentMegabytes() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024  // kilobytes on Linux
+}
+
+func now() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// Loads and checks one file `runs` times; prints "seconds peakMB nodes findings".
+func checkOne(path: String, runs: Int) throws {
+    var best = Double.infinity
+    var nodeCount = 0, findingCount = 0
+    for _ in 0..<runs {
+        let start = now()
+        let results = try CaseLoader().load(paths: [path])
+        let report = Checker.check(results[0], options: CheckOptions(level: .draft))
+        best = min(best, now() - start)
+        nodeCount = report.statuses.count
+        findingCount = report.findings.count
+    }
+    print(String(format: "%.4f %.1f %d %d", best, peakResidentMegabytes(), nodeCount, findingCount))
+}
+
+func checkScale(sizes: [Int]) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-bench-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    print("warrant check on generated cases (load + check, best of 3; peak RSS of a fresh process)")
+    print("nodes      file MB   wall s    peak MB   s/1k nodes  findings")
+    for size in sizes {
+        let path = dir.appendingPathComponent("case-\(size).yaml").path
+        let text = generateCase(nodes: size)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+        child.arguments = ["check-one", path]
+        let pipe = Pipe()
+        child.standardOutput = pipe
+        try child.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        child.waitUntilExit()
+        let fields = String(decoding: data, as: UTF8.self).split(separator: " ").map(String.init)
+        guard fields.count == 4, let seconds = Double(fields[0]), let mb = Double(fields[1].trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            print("\(size): child failed: \(String(decoding: data, as: UTF8.self))")
+            continue
+        }
+        let nodes = Int(fields[2]) ?? 0
+        let line = String(format: "%-10d %-9.1f %-9.3f %-9.1f %-11.4f %@", nodes, Double(text.utf8.count) / 1e6, seconds, mb,
+                          seconds / Double(max(nodes, 1)) * 1000, fields[3].trimmingCharacters(in: .whitespacesAndNewlines))
+        print(line)
+    }
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "check-one":
+    try checkOne(path: arguments[1], runs: 3)
+case "check-scale":
+    let sizes = arguments.dropFirst().compactMap { Int($0) }
+    try checkScale(sizes: sizes.isEmpty ? [1_000, 10_000, 100_000] : sizes)
+case "phases":
+    // Where the time goes: composing YAML, building the case, checking.
+    let path = arguments[1]
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+    for _ in 0..<3 {
+        let t0 = now()
+        _ = try YAMLComposer.compose(bytes: bytes, file: path)
+        let t1 = now()
+        let results = try CaseLoader().load(paths: [path])
+        let t2 = now()
+        _ = Checker.check(results[0], options: CheckOptions(level: .draft))
+        let t3 = now()
+        print(String(format: "compose %.3f s, load (incl. compose) %.3f s, check %.3f s", t1 - t0, t2 - t1, t3 - t2))
+    }
+case "compose":
+    let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: arguments[1])))
+    for _ in 0..<5 {
+        let t0 = now()
+        _ = try YAMLComposer.compose(bytes: bytes, file: arguments[1])
+        print(String(format: "compose %.3f s", now() - t0))
+    }
+case "generate":
+    print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
+default:
+    print("""
+    usage: warrant-benchmarks check-scale [SIZES...]   check generated cases, time and memory
+           warrant-benchmarks generate N               print a generated case of about N nodes
+    """)
+}

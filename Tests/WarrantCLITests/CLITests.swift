@@ -58,7 +58,7 @@ struct CLITests {
     func releaseFails() throws {
         let r = try CLI.run(["check", "--level", "release", "examples/scheming-sketch/case.yaml"])
         #expect(r.status == 1)
-        #expect(r.stdout.contains("examples/scheming-sketch/case.yaml:20:3: error[R01]: the root claim 'G-top' is open"))
+        #expect(r.stdout.contains("examples/scheming-sketch/case.yaml:21:3: error[R01]: the root claim 'G-top' is open"))
     }
 
     @Test("a finding is printed like a compiler's: location, rule, source line, caret, hint")

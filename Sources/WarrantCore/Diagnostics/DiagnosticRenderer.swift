@@ -17,7 +17,8 @@ public struct DiagnosticRenderer: Sendable {
         self.color = color
     }
 
-    private var lineCache: [String: [Substring]] = [:]
+    /// Byte offsets of line starts, per file, computed once.
+    private var lineStarts: [String: [Int]] = [:]
 
     public mutating func render(_ finding: Finding) -> String {
         var out = ""
@@ -37,11 +38,21 @@ public struct DiagnosticRenderer: Sendable {
     }
 
     private mutating func quote(_ loc: SourceLocation) -> String? {
-        if lineCache[loc.file] == nil, let text = sources[loc.file] {
-            lineCache[loc.file] = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        guard let text = sources[loc.file] else { return nil }
+        let utf8 = text.utf8
+        if lineStarts[loc.file] == nil {
+            var starts = [0]
+            var offset = 0
+            for byte in utf8 {
+                offset += 1
+                if byte == 0x0A { starts.append(offset) }
+            }
+            lineStarts[loc.file] = starts
         }
-        guard let lines = lineCache[loc.file], loc.line >= 1, loc.line <= lines.count else { return nil }
-        var line = String(lines[loc.line - 1])
+        guard let starts = lineStarts[loc.file], loc.line >= 1, loc.line <= starts.count else { return nil }
+        let begin = utf8.index(utf8.startIndex, offsetBy: starts[loc.line - 1])
+        let end = loc.line < starts.count ? utf8.index(utf8.startIndex, offsetBy: starts[loc.line] - 1) : utf8.endIndex
+        var line = String(decoding: utf8[begin..<end], as: UTF8.self)
         if line.hasSuffix("\r") { line.removeLast() }
         if line.count > 200 { line = String(line.prefix(200)) + " ..." }
         let number = String(loc.line)

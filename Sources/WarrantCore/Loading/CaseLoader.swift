@@ -297,7 +297,7 @@ public struct CaseLoader: Sendable {
                     message: "expected a node id (a string) as key, found \(pair.key.kindDescription)"))
                 continue
             }
-            if id.contains(where: \.isWhitespace) || id.contains("->") {
+            if Self.isInvalidID(id) {
                 findings.append(Finding(
                     rule: Rules.invalidValue.id, severity: .error, location: pair.key.location,
                     message: "node id '\(id)' contains whitespace or '->'",
@@ -317,6 +317,20 @@ public struct CaseLoader: Sendable {
             }
         }
         return uses
+    }
+
+    /// Whether an id contains whitespace or `->` (which would be read as a link).
+    static func isInvalidID(_ id: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in id.utf8 {
+            switch byte {
+            case 0x20, 0x09, 0x0A, 0x0D: return true
+            case UInt8(ascii: ">") where previous == UInt8(ascii: "-"): return true
+            case 0x80...: return id.unicodeScalars.contains { $0.properties.isWhitespace }
+            default: previous = byte
+            }
+        }
+        return false
     }
 
     func readCaseHeader(_ node: YAMLNode, header: inout CaseHeader, findings: inout [Finding]) -> [LocatedString] {

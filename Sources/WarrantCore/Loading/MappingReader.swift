@@ -2,21 +2,24 @@
 /// reporting unknown keys (with a suggestion) and wrong shapes as findings.
 struct MappingReader {
     let node: YAMLNode
-    let what: String
+    /// What the mapping is, for messages; computed only when there is something to say.
+    private let describe: () -> String
     private(set) var pairs: [YAMLPair] = []
 
     /// Returns `nil` (and reports F04) when `node` is not a mapping.
-    init?(_ node: YAMLNode, what: String, findings: inout [Finding]) {
+    init?(_ node: YAMLNode, what: @escaping @autoclosure () -> String, findings: inout [Finding]) {
         self.node = node
-        self.what = what
         guard let pairs = node.mapping else {
             findings.append(Finding(
                 rule: Rules.wrongShape.id, severity: .error, location: node.location,
-                message: "expected a mapping for \(what), found \(node.kindDescription)"))
+                message: "expected a mapping for \(what()), found \(node.kindDescription)"))
             return nil
         }
+        self.describe = what
         self.pairs = pairs
     }
+
+    var what: String { describe() }
 
     /// The value of `key`, if present.
     subscript(key: String) -> YAMLNode? {
@@ -49,26 +52,26 @@ struct MappingReader {
         }
     }
 
-    static func string(_ node: YAMLNode, what: String, findings: inout [Finding]) -> LocatedString? {
+    static func string(_ node: YAMLNode, what: @autoclosure () -> String, findings: inout [Finding]) -> LocatedString? {
         guard let s = node.scalar, !s.isNull else {
             findings.append(Finding(
                 rule: Rules.wrongShape.id, severity: .error, location: node.location,
-                message: "expected a string for \(what), found \(node.kindDescription)"))
+                message: "expected a string for \(what()), found \(node.kindDescription)"))
             return nil
         }
         return LocatedString(s.value, at: node.location)
     }
 
-    static func bool(_ node: YAMLNode, what: String, findings: inout [Finding]) -> Bool? {
+    static func bool(_ node: YAMLNode, what: @autoclosure () -> String, findings: inout [Finding]) -> Bool? {
         if case .bool(let b)? = node.scalar?.resolved { return b }
         findings.append(Finding(
             rule: Rules.wrongShape.id, severity: .error, location: node.location,
-            message: "expected true or false for \(what), found \(node.kindDescription)"))
+            message: "expected true or false for \(what()), found \(node.kindDescription)"))
         return nil
     }
 
     /// A list of ids, written either as one id or as a list of ids.
-    static func references(_ node: YAMLNode, what: String, findings: inout [Finding],
+    static func references(_ node: YAMLNode, what: @autoclosure () -> String, findings: inout [Finding],
                            allowLinks: Bool = false) -> [Reference] {
         let items: [YAMLNode]
         if node.isNull {
@@ -80,7 +83,7 @@ struct MappingReader {
         } else {
             findings.append(Finding(
                 rule: Rules.wrongShape.id, severity: .error, location: node.location,
-                message: "expected a node id or a list of node ids for \(what), found \(node.kindDescription)"))
+                message: "expected a node id or a list of node ids for \(what()), found \(node.kindDescription)"))
             return []
         }
         var refs: [Reference] = []
@@ -88,10 +91,10 @@ struct MappingReader {
             guard let s = item.scalar, !s.isNull, !s.value.isEmpty else {
                 findings.append(Finding(
                     rule: Rules.wrongShape.id, severity: .error, location: item.location,
-                    message: "expected a node id in \(what), found \(item.kindDescription)"))
+                    message: "expected a node id in \(what()), found \(item.kindDescription)"))
                 continue
             }
-            if allowLinks, let arrow = s.value.range(of: "->") {
+            if allowLinks, s.value.utf8.contains(UInt8(ascii: ">")), let arrow = s.value.range(of: "->") {
                 let from = s.value[..<arrow.lowerBound].trimmingWhitespace()
                 let to = s.value[arrow.upperBound...].trimmingWhitespace()
                 refs.append(Reference(from, linkTarget: to, at: item.location))

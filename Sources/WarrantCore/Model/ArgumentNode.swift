@@ -62,38 +62,151 @@ public struct LocatedString: Sendable, Hashable {
 }
 
 /// A node of the argument, as loaded from a case file or a gsn2x file.
+///
+/// A value type whose fields live in one copy-on-write box: the checker passes
+/// nodes around by value, and a copy costs one retain instead of one per field.
 public struct ArgumentNode: Sendable {
-    public var id: String
-    public var type: NodeType
-    /// The type as the author wrote it (`goal`, `Sn`), for messages.
-    public var typeWritten: String
-    public var text: LocatedString?
-    public var supportedBy: [Reference] = []
-    public var inContextOf: [Reference] = []
-    public var dischargedBy: [Reference] = []
-    public var challenges: [Reference] = []
-    public var undeveloped: Bool = false
-    /// gsn2x's `defeated: true` mark.
-    public var markedDefeated: Bool = false
-    /// gsn2x's `defeatedRelation`: links of this node marked defeated.
-    public var defeatedRelations: [Reference] = []
-    /// gsn2x's assurance claim points (`acp`): the nodes they are attached to.
-    public var assuranceClaimPoints: [Reference] = []
-    /// Free-form data, never checked.
-    public var meta: YAMLNode?
-    /// Where the node's id is written.
-    public var location: SourceLocation
-    /// The module (file) the node belongs to.
-    public var module: String
-    /// Every string value of the node, for the placeholder rule.
-    public var strings: [LocatedString] = []
+    private final class Storage: @unchecked Sendable {
+        var id: String
+        var type: NodeType
+        var typeWritten: String
+        var text: LocatedString? = nil
+        var supportedBy: [Reference] = []
+        var inContextOf: [Reference] = []
+        var dischargedBy: [Reference] = []
+        var challenges: [Reference] = []
+        var undeveloped: Bool = false
+        var markedDefeated: Bool = false
+        var defeatedRelations: [Reference] = []
+        var assuranceClaimPoints: [Reference] = []
+        var meta: YAMLNode? = nil
+        var location: SourceLocation
+        var module: String
+        var strings: [LocatedString] = []
+
+        init(id: String, type: NodeType, typeWritten: String, location: SourceLocation, module: String) {
+            self.id = id
+            self.type = type
+            self.typeWritten = typeWritten
+            self.location = location
+            self.module = module
+        }
+
+        func copy() -> Storage {
+            let c = Storage(id: id, type: type, typeWritten: typeWritten, location: location, module: module)
+            c.text = text
+            c.supportedBy = supportedBy
+            c.inContextOf = inContextOf
+            c.dischargedBy = dischargedBy
+            c.challenges = challenges
+            c.undeveloped = undeveloped
+            c.markedDefeated = markedDefeated
+            c.defeatedRelations = defeatedRelations
+            c.assuranceClaimPoints = assuranceClaimPoints
+            c.meta = meta
+            c.strings = strings
+            return c
+        }
+    }
+
+    // Mutated only through the setters below, which copy it first unless unique.
+    private var storage: Storage
+
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
 
     public init(id: String, type: NodeType, typeWritten: String, location: SourceLocation, module: String) {
-        self.id = id
-        self.type = type
-        self.typeWritten = typeWritten
-        self.location = location
-        self.module = module
+        storage = Storage(id: id, type: type, typeWritten: typeWritten, location: location, module: module)
+    }
+
+    public var id: String {
+        get { storage.id }
+        set { unique().id = newValue }
+    }
+
+    public var type: NodeType {
+        get { storage.type }
+        set { unique().type = newValue }
+    }
+
+    /// The type as the author wrote it (`goal`, `Sn`), for messages.
+    public var typeWritten: String {
+        get { storage.typeWritten }
+        set { unique().typeWritten = newValue }
+    }
+
+    public var text: LocatedString? {
+        get { storage.text }
+        set { unique().text = newValue }
+    }
+
+    public var supportedBy: [Reference] {
+        get { storage.supportedBy }
+        set { unique().supportedBy = newValue }
+    }
+
+    public var inContextOf: [Reference] {
+        get { storage.inContextOf }
+        set { unique().inContextOf = newValue }
+    }
+
+    public var dischargedBy: [Reference] {
+        get { storage.dischargedBy }
+        set { unique().dischargedBy = newValue }
+    }
+
+    public var challenges: [Reference] {
+        get { storage.challenges }
+        set { unique().challenges = newValue }
+    }
+
+    public var undeveloped: Bool {
+        get { storage.undeveloped }
+        set { unique().undeveloped = newValue }
+    }
+
+    /// gsn2x's `defeated: true` mark.
+    public var markedDefeated: Bool {
+        get { storage.markedDefeated }
+        set { unique().markedDefeated = newValue }
+    }
+
+    /// gsn2x's `defeatedRelation`: links of this node marked defeated.
+    public var defeatedRelations: [Reference] {
+        get { storage.defeatedRelations }
+        set { unique().defeatedRelations = newValue }
+    }
+
+    /// gsn2x's assurance claim points (`acp`): the nodes they are attached to.
+    public var assuranceClaimPoints: [Reference] {
+        get { storage.assuranceClaimPoints }
+        set { unique().assuranceClaimPoints = newValue }
+    }
+
+    /// Free-form data, never checked.
+    public var meta: YAMLNode? {
+        get { storage.meta }
+        set { unique().meta = newValue }
+    }
+
+    /// Where the node's id is written.
+    public var location: SourceLocation {
+        get { storage.location }
+        set { unique().location = newValue }
+    }
+
+    /// The module (file) the node belongs to.
+    public var module: String {
+        get { storage.module }
+        set { unique().module = newValue }
+    }
+
+    /// Every string value of the node, for the placeholder rule.
+    public var strings: [LocatedString] {
+        get { storage.strings }
+        set { unique().strings = newValue }
     }
 
     /// All outgoing references, each with the name of its link list.

@@ -76,10 +76,16 @@ private struct ComposerState {
     let file: String
     let limits: YAMLLimits
 
-    enum Frame {
-        case sequence(items: [YAMLNode], location: SourceLocation, anchor: String?, size: Int)
-        case mapping(pairs: [YAMLPair], pendingKey: YAMLNode?, location: SourceLocation,
-                     anchor: String?, size: Int)
+    /// A collection being composed. A struct mutated in place on the stack, so that
+    /// appending to a mapping of 100,000 entries never copies it.
+    struct Frame {
+        var isMapping: Bool
+        var items: [YAMLNode] = []
+        var pairs: [YAMLPair] = []
+        var pendingKey: YAMLNode?
+        var location: SourceLocation
+        var anchor: String?
+        var size = 1
     }
 
     var stack: [Frame] = []
@@ -170,19 +176,20 @@ private struct ComposerState {
             }
             try finish(target.node, size: target.size, anchor: nil)
         case YAML_SEQUENCE_START_EVENT:
-            try push(.sequence(items: [], location: here,
-                               anchor: cString(event.data.sequence_start.anchor), size: 1), at: here)
+            var frame = Frame(isMapping: false, location: here, anchor: cString(event.data.sequence_start.anchor))
+            frame.items.reserveCapacity(4)
+            try push(frame, at: here)
         case YAML_MAPPING_START_EVENT:
-            try push(.mapping(pairs: [], pendingKey: nil, location: here,
-                              anchor: cString(event.data.mapping_start.anchor), size: 1), at: here)
+            var frame = Frame(isMapping: true, location: here, anchor: cString(event.data.mapping_start.anchor))
+            frame.pairs.reserveCapacity(6)
+            try push(frame, at: here)
         case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
             guard let frame = stack.popLast() else { return }
-            switch frame {
-            case .sequence(let items, let loc, let anchor, let size):
-                try finish(YAMLNode(.sequence(items), at: loc), size: size, anchor: anchor)
-            case .mapping(let pairs, _, let loc, let anchor, let size):
-                let unique = removingDuplicates(pairs)
-                try finish(YAMLNode(.mapping(unique), at: loc), size: size, anchor: anchor)
+            if frame.isMapping {
+                let unique = removingDuplicates(frame.pairs)
+                try finish(YAMLNode(.mapping(unique), at: frame.location), size: frame.size, anchor: frame.anchor)
+            } else {
+                try finish(YAMLNode(.sequence(frame.items), at: frame.location), size: frame.size, anchor: frame.anchor)
             }
         default:
             return
@@ -200,28 +207,47 @@ private struct ComposerState {
 
     mutating func finish(_ node: YAMLNode, size: Int, anchor: String?) throws(YAMLError) {
         if let anchor { anchors[anchor] = (node, size) }
-        guard let top = stack.popLast() else {
+        let top = stack.count - 1
+        guard top >= 0 else {
             root = node
             return
         }
-        switch top {
-        case .sequence(var items, let loc, let a, let s):
-            items.append(node)
-            stack.append(.sequence(items: items, location: loc, anchor: a, size: s + size))
-        case .mapping(var pairs, let pending, let loc, let a, let s):
-            if let key = pending {
-                pairs.append(YAMLPair(key: key, value: node))
-                stack.append(.mapping(pairs: pairs, pendingKey: nil, location: loc, anchor: a, size: s + size))
-            } else {
-                stack.append(.mapping(pairs: pairs, pendingKey: node, location: loc, anchor: a, size: s + size))
-            }
+        stack[top].size += size
+        if !stack[top].isMapping {
+            stack[top].items.append(node)
+        } else if let key = stack[top].pendingKey {
+            stack[top].pairs.append(YAMLPair(key: key, value: node))
+            stack[top].pendingKey = nil
+        } else {
+            stack[top].pendingKey = node
         }
     }
 
     mutating func removingDuplicates(_ pairs: [YAMLPair]) -> [YAMLPair] {
         guard pairs.count > 1 else { return pairs }
-        var seen: [String: SourceLocation] = [:]
-        seen.reserveCapacity(pairs.count)
+        if pairs.count <= 12 {
+            // Small mappings (nearly all of them): compare pairwise, no hashing.
+            var clean = true
+            outer: for i in 1..<pairs.count {
+                guard let a = pairs[i].key.scalar?.value else { continue }
+                for j in 0..<i where pairs[j].key.scalar?.value == a {
+                    clean = false
+                    break outer
+                }
+            }
+            if clean { return pairs }
+        }
+        // Large mappings: find whether there is any duplicate before building anything.
+        var seen = Set<String>(minimumCapacity: pairs.count)
+        var firstDuplicate: Int?
+        for (k, pair) in pairs.enumerated() {
+            if let key = pair.key.scalar?.value, !seen.insert(key).inserted {
+                firstDuplicate = k
+                break
+            }
+        }
+        guard firstDuplicate != nil else { return pairs }
+        var firstAt: [String: SourceLocation] = [:]
         var kept: [YAMLPair] = []
         kept.reserveCapacity(pairs.count)
         for pair in pairs {
@@ -229,10 +255,10 @@ private struct ComposerState {
                 kept.append(pair)
                 continue
             }
-            if let first = seen[key] {
+            if let first = firstAt[key] {
                 duplicates.append(DuplicateKey(key: key, first: first, duplicate: pair.key.location))
             } else {
-                seen[key] = pair.key.location
+                firstAt[key] = pair.key.location
                 kept.append(pair)
             }
         }

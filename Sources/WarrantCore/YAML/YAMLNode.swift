@@ -118,7 +118,17 @@ public struct YAMLScalar: Sendable, Hashable {
         return Self.resolvePlain(value) ?? .string
     }
 
-    public var isNull: Bool { resolved == .null }
+    public var isNull: Bool {
+        if tag == nil {
+            // Fast path for the common case: a plain scalar that is obviously not null.
+            guard style == .plain else { return false }
+            switch value {
+            case "", "~", "null", "Null", "NULL": return true
+            default: return false
+            }
+        }
+        return resolved == .null
+    }
 
     private static func resolvePlain(_ v: String) -> Resolved? {
         switch v {

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Validate every YAML file under examples/ and templates/ against
+schemas/case.schema.json, and `warrant check --format json` output against
+schemas/check-output.schema.json.
+
+Usage: validate_schemas.py [--check-output FILE ...]
+"""
+import json
+import pathlib
+import sys
+
+import jsonschema
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def load_schema(name):
+    schema = json.loads((ROOT / "schemas" / name).read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema)
+
+
+def main(argv):
+    failures = 0
+    case_validator = load_schema("case.schema.json")
+    files = sorted(p for d in ("examples", "templates") for p in (ROOT / d).rglob("*.y*ml")
+                   if p.suffix in (".yaml", ".yml"))
+    case_files = 0
+    for path in files:
+        document = yaml.safe_load(path.read_text())
+        if not isinstance(document, dict) or "warrant" not in document:
+            continue  # not a Warrant case file (e.g. a CI workflow)
+        case_files += 1
+        errors = sorted(case_validator.iter_errors(document), key=lambda e: list(e.path))
+        for error in errors:
+            where = "/".join(str(p) for p in error.path)
+            print(f"{path.relative_to(ROOT)}: {where}: {error.message}")
+            failures += 1
+    print(f"case schema: {case_files} files checked, {failures} problems")
+
+    output_validator = load_schema("check-output.schema.json")
+    outputs = argv[argv.index("--check-output") + 1:] if "--check-output" in argv else []
+    for name in outputs:
+        document = json.loads(pathlib.Path(name).read_text())
+        for error in output_validator.iter_errors(document):
+            print(f"{name}: {'/'.join(str(p) for p in error.path)}: {error.message}")
+            failures += 1
+    if outputs:
+        print(f"check-output schema: {len(outputs)} outputs checked")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
