@@ -41,6 +41,8 @@ def main(argv):
 
     output_validator = load_schema("check-output.schema.json")
     outputs = argv[argv.index("--check-output") + 1:] if "--check-output" in argv else []
+    if "--records" in outputs:
+        outputs = outputs[:outputs.index("--records")]
     for name in outputs:
         document = json.loads(pathlib.Path(name).read_text())
         for error in output_validator.iter_errors(document):
@@ -48,6 +50,19 @@ def main(argv):
             failures += 1
     if outputs:
         print(f"check-output schema: {len(outputs)} outputs checked")
+
+    record_validator = load_schema("evidence-record.schema.json")
+    records = argv[argv.index("--records") + 1:] if "--records" in argv else []
+    if "--check-output" in argv and "--records" in argv:
+        outputs = argv[argv.index("--check-output") + 1:argv.index("--records")]
+    for name in records:
+        document = json.loads(pathlib.Path(name).read_text())
+        for record in (document if isinstance(document, list) else [document]):
+            for error in record_validator.iter_errors(record):
+                print(f"{name}: {'/'.join(str(p) for p in error.path)}: {error.message}")
+                failures += 1
+    if records:
+        print(f"evidence-record schema: {len(records)} files checked")
     return 1 if failures else 0
 
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarrantCore
+import WarrantEvidence
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -42,6 +43,9 @@ struct Check: ParsableCommand {
     @Option(help: "Input format: auto, warrant or gsn2x.")
     var inputFormat: InputFormat = .auto
 
+    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside each case)")
+    var store: String?
+
     @Flag(help: "Do not colour the output (also: the NO_COLOR environment variable).")
     var noColor = false
 
@@ -58,9 +62,16 @@ struct Check: ParsableCommand {
             throw ExitCode(2)
         }
         var reports: [CheckReport] = []
-        for loaded in results {
+        for var loaded in results {
             let effective = level ?? loaded.assuranceCase.header?.level ?? .draft
-            reports.append(Checker.check(loaded, options: CheckOptions(level: effective, strict: strict)))
+            var options = CheckOptions(level: effective, strict: strict)
+            if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
+                let evidenceStore = try openStore(store ?? StoreLocation.besideCase(input))
+                let assessment = EvidenceAssessor(store: evidenceStore, level: effective).assess(loaded)
+                loaded.findings += assessment.findings
+                options.evidenceStatus = assessment.statusFunction
+            }
+            reports.append(Checker.check(loaded, options: options))
         }
         let failed = reports.contains { $0.failed }
         let exitCode: Int32 = failed ? 1 : 0
@@ -80,5 +91,18 @@ struct Check: ParsableCommand {
             }
         }
         if failed { throw ExitCode(exitCode) }
+    }
+
+    /// The store if there is one; none yet is fine (every linked record is missing);
+    /// a damaged or foreign file is an error of the tool.
+    func openStore(_ path: String) throws -> EvidenceStore? {
+        do {
+            return try EvidenceStore(path: path, create: false)
+        } catch StoreError.missing {
+            return nil
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
     }
 }

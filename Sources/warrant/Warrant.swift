@@ -16,7 +16,7 @@ struct Warrant: ParsableCommand {
         could not do its job (bad arguments, unreadable file).
         """,
         version: WarrantVersion.string,
-        subcommands: [Check.self, Rules.self, Explain.self]
+        subcommands: [Check.self, Evidence.self, Rules.self, Explain.self]
     )
 }
 

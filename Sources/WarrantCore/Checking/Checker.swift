@@ -620,6 +620,8 @@ private struct CheckRun {
             switch node.type {
             case .evidence where statuses[i] == .open:
                 frontier.append((i, "evidence without a passing record"))
+            case .evidence where statuses[i] == .defeated:
+                frontier.append((i, "failing or tampered evidence"))
             case .assumption where node.dischargedBy.isEmpty:
                 frontier.append((i, "assumption not discharged"))
             case .defeater where statuses[i] == .supported:

@@ -2,7 +2,7 @@
 /// documentation `warrant explain` prints.
 public struct Rule: Sendable, Hashable, Codable {
     public enum Family: String, Sendable, Codable {
-        case format, structure, status
+        case format, structure, evidence, status
     }
 
     /// Stable id (`F03`, `S07`, ...). Ids are never reused for another meaning.
@@ -43,6 +43,8 @@ private let E: [Severity] = [.error, .error, .error]
 private let W: [Severity] = [.warning, .warning, .warning]
 private let WWE: [Severity] = [.warning, .warning, .error]
 private let IIE: [Severity] = [.info, .info, .error]
+private let IEE: [Severity] = [.info, .error, .error]
+private let WEE: [Severity] = [.warning, .error, .error]
 
 /// Every rule Warrant knows, in id order.
 public enum Rules {
@@ -129,6 +131,13 @@ public enum Rules {
         explanation: """
         Two files of one case define a node with the same id (within one file this is reported \
         as F02, a duplicate key). References would be ambiguous: rename one of them.
+        """)
+    public static let requirementSyntax = Rule("F13", "requirement-syntax", .format, E,
+        summary: "Each `require` predicate reads `metric OP number`.",
+        explanation: """
+        An evidence node's `require:` lists predicates over the metrics of its record, all of \
+        which must hold, e.g. `accuracy <= 0.2` or `kl < 0.05`. OP is one of < <= > >= == !=; \
+        the number must be finite. The caret points at the first character that could not be read.
         """)
 
     public static let singleRoot = Rule("S01", "single-root", .structure, E,
@@ -275,6 +284,55 @@ public enum Rules {
         sources: ["gsn2x V09"],
         explanation: "An ACP marks the node or one of its existing `supportedBy`/`inContextOf` links.")
 
+    public static let evidenceMissing = Rule("E01", "evidence-missing", .evidence, IEE,
+        summary: "Every evidence node links to evidence that exists (from `review` on).",
+        sources: ["§6.3 rule 16", "design.md: evidence statuses"],
+        explanation: """
+        An evidence node names its evidence by `record: ID`, by `source:` (an Inspect log \
+        imported with `warrant evidence import inspect`, or a file pinned by `sha256`), or by \
+        `eval:` (a recipe whose record `warrant build` produces). The node has no such link, or \
+        the store holds no matching record. In a draft this is a note; from `review` on, an error.
+        """)
+    public static let evidenceFailing = Rule("E02", "evidence-failing", .evidence, WEE,
+        summary: "Every `require` predicate of an evidence node holds on its record.",
+        sources: ["§6.3 rule 19"],
+        explanation: """
+        The record exists but a metric misses its requirement (the message gives actual against \
+        required), the metric is absent from the record, or it is NaN. Failing evidence defeats \
+        the claims it supports: it is a finding against the argument, not a silent pass.
+        """)
+    public static let evidenceStale = Rule("E03", "evidence-stale", .evidence, WEE,
+        summary: "Evidence is about the case's model and younger than its maximum age.",
+        sources: ["§6.3 rules 17, 18"],
+        explanation: """
+        The record's model weights hash differs from the SHA-256 of `case.system.model.path` \
+        (the model changed since the evaluation ran), the evidence is older than the node's \
+        `max_age` (or the case's `policy.max_evidence_age`), or an imported log changed since it \
+        was imported. Re-run or re-import the evaluation.
+        """)
+    public static let evidenceWrongKind = Rule("E04", "evidence-wrong-kind", .evidence, WEE,
+        summary: "A record's kind is one the evidence node `accepts`.",
+        sources: ["§6.3 rule 20"],
+        explanation: """
+        The node lists the kinds of evidence that can support its claim (`accepts:`), and the \
+        linked record is of another kind: a harm-control claim, say, cannot rest on a capability \
+        evaluation alone.
+        """)
+    public static let evidenceTampered = Rule("E05", "evidence-tampered", .evidence, E,
+        summary: "Evidence verifies: records match their hashes and the chain, pinned files their SHA-256.",
+        sources: ["design.md: hash chain"],
+        explanation: """
+        A record's content no longer matches its id, the store's hash chain is broken, or a \
+        file pinned by `sha256` has other contents. Something was altered after the fact. Run \
+        `warrant evidence verify` to find the first bad record.
+        """)
+    public static let modelMissing = Rule("E06", "model-missing", .evidence, WEE,
+        summary: "The model file named in `case.system.model.path` exists.",
+        explanation: """
+        Evidence is checked against the SHA-256 of the case's model file. Without the file, \
+        Warrant cannot tell whether the evidence is about the model being deployed.
+        """)
+
     public static let rootNotSupported = Rule("R01", "root-not-supported", .status, IIE,
         summary: "At release, the root claim's rolled-up status is supported.",
         sources: ["design.md: statuses", "§6.1 status roll-up"],
@@ -289,12 +347,13 @@ public enum Rules {
     /// Every rule, in id order.
     public static let all: [Rule] = [
         yamlSyntax, duplicateKey, unknownKey, wrongShape, missingKey, formatVersion, emptyFile,
-        resourceLimit, usesUnresolved, usesCycle, invalidValue, duplicateID,
+        resourceLimit, usesUnresolved, usesCycle, invalidValue, duplicateID, requirementSyntax,
         singleRoot, rootIsClaim, unresolvedReference, supportLinkType, strategyToEvidence,
         contextLinkType, supportCycle, unreachable, undevelopedLeaf, markedUndeveloped,
         transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,
         defeaterTarget, placeholder, dischargeLink, defeatedMark, unattachedContext, extends,
-        claimPoint, rootNotSupported,
+        claimPoint, evidenceMissing, evidenceFailing, evidenceStale, evidenceWrongKind, evidenceTampered,
+        modelMissing, rootNotSupported,
     ]
 
     /// Looks a rule up by id (`S07`, case-insensitive) or name (`support-cycle`).

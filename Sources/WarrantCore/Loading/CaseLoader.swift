@@ -143,13 +143,13 @@ public struct CaseLoader: Sendable {
     }
 
     /// `base`'s directory joined with `relative`, with `.` and `..` folded.
-    static func resolve(_ relative: String, from base: String) -> String {
+    public static func resolve(_ relative: String, from base: String) -> String {
         if relative.hasPrefix("/") { return normalize(relative) }
         let dir = base.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
         return normalize(dir.isEmpty ? relative : dir + "/" + relative)
     }
 
-    static func normalize(_ path: String) -> String {
+    public static func normalize(_ path: String) -> String {
         let absolute = path.hasPrefix("/")
         var parts: [Substring] = []
         for part in path.split(separator: "/") {
@@ -180,8 +180,9 @@ public struct CaseLoader: Sendable {
     static let systemKeys = ["model", "deployment", "description", "meta"]
     static let modelKeys = ["path", "name", "description"]
     static let policyKeys = ["level", "max_evidence_age"]
+    static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
-                           "challenges", "undeveloped", "meta"]
+                           "challenges", "undeveloped", "meta"] + evidenceKeys
 
     func loadWarrant(rootPath: String, parsed: ParsedFile) -> LoadResult {
         var assuranceCase = AssuranceCase()
@@ -372,8 +373,14 @@ public struct CaseLoader: Sendable {
                         hint: "use draft, review or release"))
                 }
             }
-            if let a = policy["max_evidence_age"] {
-                header.maxEvidenceAge = MappingReader.string(a, what: "`case.policy.max_evidence_age`", findings: &findings)
+            if let a = policy["max_evidence_age"],
+               let text = MappingReader.string(a, what: "`case.policy.max_evidence_age`", findings: &findings) {
+                if AgeParser.seconds(text.value) != nil {
+                    header.maxEvidenceAge = text
+                } else {
+                    findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: a.location,
+                                            message: "invalid age '\(text.value)'", hint: "write a number and a unit: 90d, 12w, 6m, 1y"))
+                }
             }
         }
         if let u = c["uses"] { return readUses(u, findings: &findings) }
@@ -440,6 +447,92 @@ public struct CaseLoader: Sendable {
             node.undeveloped = MappingReader.bool(v, what: "`undeveloped` of '\(id)'", findings: &findings) ?? false
         }
         node.meta = m["meta"]
+        let present = Self.evidenceKeys.filter { m[$0] != nil }
+        if type == .evidence {
+            node.evidence = readEvidence(m, id: id, at: keyLocation, findings: &findings)
+        } else if let key = present.first, let keyNode = m.keyNode(key) {
+            findings.append(Finding(
+                rule: Rules.unknownKey.id, severity: .error, location: keyNode.location,
+                message: "`\(key)` belongs on evidence nodes, but '\(id)' is a \(type.rawValue)",
+                hint: "move it to an evidence node that supports '\(id)'", node: id))
+        }
         return node
+    }
+
+    func readEvidence(_ m: MappingReader, id: String, at location: SourceLocation, findings: inout [Finding]) -> EvidenceSpec {
+        var spec = EvidenceSpec(location: location)
+        if let r = m["record"] {
+            spec.record = MappingReader.string(r, what: "`record` of '\(id)' (a record id)", findings: &findings)
+        }
+        if let s = m["source"], let source = MappingReader(s, what: "`source` of '\(id)'", findings: &findings) {
+            source.reportUnknownKeys(allowed: ["inspect", "file", "sha256"], findings: &findings)
+            if let v = source["inspect"] {
+                spec.inspectLog = MappingReader.string(v, what: "`source.inspect` (an Inspect log file)", findings: &findings)
+            }
+            if let v = source["file"] {
+                spec.file = MappingReader.string(v, what: "`source.file`", findings: &findings)
+                if source["sha256"] == nil {
+                    findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: v.location,
+                                            message: "a `source.file` must be pinned by `sha256`",
+                                            hint: "add `sha256:` with the file's SHA-256 (`sha256sum FILE`)", node: id))
+                }
+            }
+            if let v = source["sha256"], let hex = MappingReader.string(v, what: "`source.sha256`", findings: &findings) {
+                if hex.value.count == 64, hex.value.allSatisfy(\.isHexDigit) {
+                    spec.fileSHA256 = LocatedString(hex.value.lowercased(), at: hex.location)
+                } else {
+                    findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: v.location,
+                                            message: "`sha256` must be 64 hexadecimal digits", node: id))
+                }
+            }
+            if spec.inspectLog != nil && spec.file != nil {
+                findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: s.location,
+                                        message: "`source` names either an Inspect log or a file, not both", node: id))
+            }
+        }
+        if let e = m["eval"] {
+            if let recipe = MappingReader(e, what: "`eval` of '\(id)' (an evaluation recipe)", findings: &findings) {
+                if let method = recipe["method"] {
+                    _ = MappingReader.string(method, what: "`eval.method`", findings: &findings)
+                    spec.evaluation = e
+                } else {
+                    findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: e.location,
+                                            message: "an `eval` recipe needs `method` (sae, lib, polytope, ...)", node: id))
+                }
+            }
+        }
+        if let r = m["require"] {
+            let items = r.sequence ?? [r]
+            for item in items {
+                guard let text = MappingReader.string(item, what: "a `require` predicate such as \"accuracy <= 0.2\"", findings: &findings) else { continue }
+                switch Requirement.parse(text.value, at: text.location) {
+                case .success(let requirement): spec.requirements.append(requirement)
+                case .failure(let error):
+                    // The exact column is known when the scalar is plain or quoted on one line.
+                    let plain = item.scalar?.style == .plain
+                    let quoted = item.scalar?.style == .doubleQuoted || item.scalar?.style == .singleQuoted
+                    var at = text.location
+                    if plain { at.column += error.offset } else if quoted { at.column += error.offset + 1 }
+                    findings.append(Finding(rule: Rules.requirementSyntax.id, severity: .error, location: at,
+                                            message: "invalid requirement \"\(text.value)\": \(error.message)",
+                                            hint: "write `metric OP number`, e.g. \"accuracy <= 0.2\" (OP: < <= > >= == !=)",
+                                            node: id))
+                }
+            }
+        }
+        if let a = m["accepts"] {
+            let items = a.sequence ?? [a]
+            spec.accepts = items.compactMap { MappingReader.string($0, what: "an `accepts` kind", findings: &findings) }
+        }
+        if let a = m["max_age"], let text = MappingReader.string(a, what: "`max_age` of '\(id)'", findings: &findings) {
+            if let seconds = AgeParser.seconds(text.value) {
+                spec.maxAge = text
+                spec.maxAgeSeconds = seconds
+            } else {
+                findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: a.location,
+                                        message: "invalid age '\(text.value)'", hint: "write a number and a unit: 90d, 12w, 6m, 1y", node: id))
+            }
+        }
+        return spec
     }
 }

@@ -83,6 +83,7 @@ public struct ArgumentNode: Sendable {
         var location: SourceLocation
         var module: String
         var strings: [LocatedString] = []
+        var evidence: EvidenceSpec? = nil
 
         init(id: String, type: NodeType, typeWritten: String, location: SourceLocation, module: String) {
             self.id = id
@@ -105,6 +106,7 @@ public struct ArgumentNode: Sendable {
             c.assuranceClaimPoints = assuranceClaimPoints
             c.meta = meta
             c.strings = strings
+            c.evidence = evidence
             return c
         }
     }
@@ -207,6 +209,12 @@ public struct ArgumentNode: Sendable {
     public var strings: [LocatedString] {
         get { storage.strings }
         set { unique().strings = newValue }
+    }
+
+    /// For evidence nodes: how the evidence is found and what it must show.
+    public var evidence: EvidenceSpec? {
+        get { storage.evidence }
+        set { unique().evidence = newValue }
     }
 
     /// All outgoing references, each with the name of its link list.

@@ -1,0 +1,317 @@
+import ArgumentParser
+import Foundation
+import WarrantCore
+import WarrantEvidence
+
+struct Evidence: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add, import, list, show and verify evidence records.",
+        discussion: """
+        Evidence records live in an SQLite store, by default .warrant/evidence.sqlite in the \
+        current directory (or beside the case given with --case). Records are immutable and \
+        form a hash chain: `verify` detects any record altered or removed after the fact.
+        """,
+        subcommands: [EvidenceAdd.self, EvidenceImport.self, EvidenceList.self, EvidenceShow.self, EvidenceVerify.self]
+    )
+}
+
+/// Where the store is: `--store`, else beside `--case`, else in the current directory.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The evidence store (SQLite). (default: .warrant/evidence.sqlite beside --case, or here)")
+    var store: String?
+
+    @Option(name: .customLong("case"), help: "A case file; its store is .warrant/evidence.sqlite beside it.")
+    var casePath: String?
+
+    var path: String {
+        if let store { return store }
+        if let casePath { return StoreLocation.besideCase(casePath) }
+        return EvidenceStore.defaultRelativePath
+    }
+
+    func open(create: Bool) throws -> EvidenceStore {
+        do {
+            return try EvidenceStore(path: path, create: create)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
+
+enum StoreLocation {
+    static func besideCase(_ casePath: String) -> String {
+        let dir = (casePath as NSString).deletingLastPathComponent
+        return dir.isEmpty ? EvidenceStore.defaultRelativePath : dir + "/" + EvidenceStore.defaultRelativePath
+    }
+}
+
+func currentProducer() -> EvidenceRecord.Producer {
+    EvidenceRecord.Producer(tool: "warrant", version: WarrantVersion.string,
+                            host: ProcessInfo.processInfo.hostName, time: Clock.format(Clock.now()))
+}
+
+/// Appends and reports a record, turning store errors into exit 2.
+func append(_ record: EvidenceRecord, to store: EvidenceStore) throws {
+    do {
+        let sealed = try store.append(record)
+        print(sealed.id)
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(2)
+    }
+}
+
+struct EvidenceAdd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add a record, from a JSON file or from flags; prints its id.",
+        discussion: """
+        From a file: `warrant evidence add record.json` (a record as `warrant evidence show \
+        --format json` prints it, without `id` and `previous`, which the store sets).
+        From flags: `warrant evidence add --kind control_eval --metric upper_bound=0.003 \
+        --file report.pdf --model-file model.safetensors`.
+        """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "A JSON file holding the record.", completion: .file(extensions: ["json"]))
+    var json: String?
+
+    @Option(help: "The record's kind, e.g. capability_eval, control_eval, red_team_report.")
+    var kind: String?
+
+    @Option(help: "A one-line title.")
+    var title: String?
+
+    @Option(name: .customLong("metric"), help: "A metric as name=value; repeatable.")
+    var metrics: [String] = []
+
+    @Option(name: .customLong("file"), help: "A file to pin by SHA-256 as an artifact; repeatable.")
+    var files: [String] = []
+
+    @Option(help: "The model weights file the evidence is about (hashed into the record).")
+    var modelFile: String?
+
+    @Option(help: "The model's name.")
+    var modelName: String?
+
+    @Option(help: "The method as name@version.")
+    var method: String?
+
+    func validate() throws {
+        if json == nil && kind == nil { throw ValidationError("Give a JSON file, or at least --kind.") }
+        if json != nil && (kind != nil || !metrics.isEmpty) { throw ValidationError("Give either a JSON file or flags, not both.") }
+    }
+
+    func run() throws {
+        var record: EvidenceRecord
+        if let json {
+            record = try ImportJSON.readRecords(json).first!
+        } else {
+            record = EvidenceRecord(kind: kind!, producer: currentProducer())
+            record.title = title
+            for m in metrics {
+                let parts = m.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, !parts[0].isEmpty, let value = Double(parts[1]) else {
+                    printError("error: --metric takes name=value with a number, got '\(m)'")
+                    throw ExitCode(2)
+                }
+                record.metrics[parts[0]] = .init(value)
+            }
+            for file in files {
+                guard let sha = try? Hashing.sha256Hex(fileAt: file) else {
+                    printError("error: cannot read \(file)")
+                    throw ExitCode(2)
+                }
+                record.artifacts.append(.init(path: file, sha256: sha))
+            }
+            if let method {
+                let parts = method.split(separator: "@", maxSplits: 1).map(String.init)
+                record.method = .init(name: parts[0], version: parts.count > 1 ? parts[1] : "1")
+            }
+        }
+        if modelFile != nil || modelName != nil {
+            var subject = record.subject ?? .init()
+            if let modelName { subject.name = modelName }
+            if let modelFile {
+                guard let sha = try? Hashing.sha256Hex(fileAt: modelFile) else {
+                    printError("error: cannot read the model file \(modelFile)")
+                    throw ExitCode(2)
+                }
+                subject.sha256 = sha
+            }
+            record.subject = subject
+        }
+        try append(record, to: storeOptions.open(create: true))
+    }
+}
+
+struct EvidenceImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import the results of external evaluations as records.",
+        subcommands: [ImportJSON.self, ImportInspect.self]
+    )
+}
+
+struct ImportJSON: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "json",
+        abstract: "Import records from a JSON file (one record, or a list of them); prints their ids."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The JSON file.", completion: .file(extensions: ["json"]))
+    var file: String
+
+    static func readRecords(_ file: String) throws -> [EvidenceRecord] {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            printError("error: cannot read \(file)")
+            throw ExitCode(2)
+        }
+        do {
+            let value = try JSONValue.parse([UInt8](data))
+            let items = value.array ?? [value]
+            return try items.map { item in
+                try EvidenceRecord.from(json: item, requireID: false, defaultProducer: currentProducer())
+            }
+        } catch let e as JSONParseError {
+            printError("error: \(file): \(e)")
+            throw ExitCode(2)
+        } catch {
+            printError("error: \(file): \(error)")
+            throw ExitCode(2)
+        }
+    }
+
+    func run() throws {
+        let records = try Self.readRecords(file)
+        let store = try storeOptions.open(create: true)
+        for record in records { try append(record, to: store) }
+    }
+}
+
+struct ImportInspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Import an Inspect (inspect_ai) evaluation log in JSON form; prints the record id.",
+        discussion: """
+        Keeps the task, model, creation time, status, the eval code's git revision and dirty \
+        flag, sample counts, every scorer's metrics, and the log's SHA-256. Logs whose status \
+        is not `success` are refused unless --allow-incomplete. A case links to the imported \
+        log with `source: { inspect: PATH }` on an evidence node.
+        """
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The log (.json).", completion: .file(extensions: ["json"]))
+    var log: String
+
+    @Flag(help: "Import a log whose status is not success.")
+    var allowIncomplete = false
+
+    @Option(help: "The record's kind (default: inspect), e.g. capability_eval or sabotage_eval.")
+    var kind: String = "inspect"
+
+    @Option(help: "The model weights file the evaluation was about (hashed into the record).")
+    var modelFile: String?
+
+    func run() throws {
+        var options = InspectImporter.Options()
+        options.allowIncomplete = allowIncomplete
+        options.kind = kind
+        options.modelFile = modelFile
+        let record: EvidenceRecord
+        do {
+            record = try InspectImporter.record(fromLogAt: log, options: options, producer: currentProducer())
+        } catch {
+            printError("error: \(log): \(error)")
+            throw ExitCode(2)
+        }
+        try append(record, to: storeOptions.open(create: true))
+    }
+}
+
+struct EvidenceList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List stored records, oldest first.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Only records of this kind.")
+    var kind: String?
+
+    @Option(help: "Only records of this method.")
+    var method: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: Check.OutputFormat = .text
+
+    func run() throws {
+        let store = try storeOptions.open(create: false)
+        let records: [EvidenceRecord]
+        do {
+            records = try store.records(kind: kind, method: method)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        switch format {
+        case .json:
+            print(JSONValue.array(records.map { $0.json() }).pretty)
+        case .text:
+            for r in records {
+                let metrics = r.metrics.keys.sorted().prefix(4).map { "\($0)=\(r.metrics[$0]!.value.isNaN ? "NaN" : JSONValue.format(r.metrics[$0]!.value))" }
+                    .joined(separator: " ")
+                print("\(r.id.prefix(12))  \(r.producer.time)  \(r.kind.padding(toLength: 22, withPad: " ", startingAt: 0))  \(r.subject?.name ?? "-")  \(metrics)")
+            }
+            if records.isEmpty { print("no records") }
+        }
+    }
+}
+
+struct EvidenceShow: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one record in full.")
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Argument(help: "The record's id, or a unique prefix of at least 8 characters.")
+    var id: String
+
+    func run() throws {
+        let store = try storeOptions.open(create: false)
+        guard let record = try? store.record(id: id) else {
+            printError("error: no record '\(id)' in \(store.path) (ids are hex; give at least 8 characters of one)")
+            throw ExitCode(2)
+        }
+        print(record.json().pretty)
+    }
+}
+
+struct EvidenceVerify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Recompute every record's hash and the chain; exit 1 naming the first bad record."
+    )
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() throws {
+        let store = try storeOptions.open(create: false)
+        let result: VerificationResult
+        do {
+            result = try store.verify()
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        if let problem = result.firstProblem {
+            print("\(store.path): record #\(problem.sequence) \(problem.id) does not verify: \(problem.problem)")
+            throw ExitCode(1)
+        }
+        print("\(store.path): \(result.recordCount) record\(result.recordCount == 1 ? "" : "s") verify; the chain is intact")
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Testing
+
+/// A copy of a folder in a scratch directory, removed when dropped.
+final class ScratchCopy {
+    let url: URL
+    init(of source: URL? = nil) throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-cli-\(UUID().uuidString)")
+        if let source {
+            try FileManager.default.copyItem(at: source, to: url)
+        } else {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        }
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+}
+
+@Suite("warrant evidence")
+struct EvidenceCLITests {
+    static let example = CLI.repository.appendingPathComponent("examples/inspect-evidence")
+
+    func importExample(_ dir: ScratchCopy) throws {
+        let r = try CLI.run(["evidence", "import", "inspect", "logs/research-sabotage.json", "--case", "case.yaml",
+                             "--kind", "sabotage_eval", "--model-file", "model/sandbox-agent.safetensors"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines).count == 64)
+    }
+
+    @Test("the Inspect example checks as supported at release once its log is imported")
+    func exampleSupported() throws {
+        let dir = try ScratchCopy(of: Self.example)
+        let before = try CLI.run(["check", "--level", "release", "case.yaml"], in: dir.url)
+        #expect(before.status == 1)
+        #expect(before.stdout.contains("error[E01]: evidence 'E1' is missing"))
+        try importExample(dir)
+        let after = try CLI.run(["check", "--level", "release", "case.yaml"], in: dir.url)
+        #expect(after.status == 0, "\(after.stdout)")
+        #expect(after.stdout.contains("root G1 is supported"))
+    }
+
+    @Test("tightening the requirement fails with actual against required")
+    func tightened() throws {
+        let dir = try ScratchCopy(of: Self.example)
+        try importExample(dir)
+        let text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
+        try Data(text.replacingOccurrences(of: "accuracy <= 0.2", with: "accuracy < 0").utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+        let r = try CLI.run(["check", "--level", "release", "case.yaml"], in: dir.url)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("error[E02]: evidence 'E1' fails: accuracy = 0, required < 0"))
+    }
+
+    @Test("changing one byte of the model file makes the evidence stale")
+    func modelByte() throws {
+        let dir = try ScratchCopy(of: Self.example)
+        try importExample(dir)
+        let model = dir.url.appendingPathComponent("model/sandbox-agent.safetensors")
+        var bytes = try Data(contentsOf: model)
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: model)
+        let r = try CLI.run(["check", "--level", "release", "case.yaml"], in: dir.url)
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("error[E03]: evidence 'E1' is stale: it is about another model"))
+    }
+
+    @Test("4 processes appending 250 records each leave 1000 records and a chain that verifies")
+    func concurrentWriters() throws {
+        let dir = try ScratchCopy()
+        for w in 0..<4 {
+            let records = (0..<250).map { n in
+                #"{"kind": "capability_eval", "title": "writer \#(w) record \#(n)", "metrics": {"accuracy": \#(Double(n) / 250)}}"#
+            }
+            try Data("[\(records.joined(separator: ","))]".utf8).write(to: dir.url.appendingPathComponent("w\(w).json"))
+        }
+        // Create the store first so the writers race only on appends.
+        _ = try CLI.run(["evidence", "add", "--kind", "setup", "--store", "e.sqlite"], in: dir.url)
+        let processes = try (0..<4).map { w -> Process in
+            let p = Process()
+            p.executableURL = CLI.executable
+            p.arguments = ["evidence", "import", "json", "w\(w).json", "--store", "e.sqlite"]
+            p.currentDirectoryURL = dir.url
+            p.standardOutput = FileHandle.nullDevice
+            let err = Pipe()
+            p.standardError = err
+            try p.run()
+            return p
+        }
+        for p in processes { p.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let verify = try CLI.run(["evidence", "verify", "--store", "e.sqlite"], in: dir.url)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("1001 records verify"))
+        let list = try CLI.run(["evidence", "list", "--store", "e.sqlite", "--kind", "capability_eval"], in: dir.url)
+        #expect(list.stdout.split(separator: "\n").count == 1000)
+    }
+
+    @Test("a record altered with the sqlite3 command line makes verify fail naming it")
+    func tampered() throws {
+        let dir = try ScratchCopy()
+        var ids: [String] = []
+        for n in 0..<5 {
+            let r = try CLI.run(["evidence", "add", "--kind", "control_eval", "--metric", "upper_bound=0.00\(n + 1)", "--store", "e.sqlite"], in: dir.url)
+            ids.append(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let sql = "DROP TRIGGER records_are_immutable; UPDATE records SET body = replace(body, '0.003', '0.0003') WHERE seq = 3;"
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
+        p.arguments = [dir.path("e.sqlite"), sql]
+        try p.run()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let verify = try CLI.run(["evidence", "verify", "--store", "e.sqlite"], in: dir.url)
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("record #3 \(ids[2]) does not verify"), "\(verify.stdout)")
+    }
+
+    @Test("a truncated or garbage store gives exit 2 with a clear message and is not modified", arguments: ["garbage", "truncated"])
+    func damagedStore(kind: String) throws {
+        let dir = try ScratchCopy(of: Self.example)
+        try importExample(dir)
+        let store = dir.url.appendingPathComponent(".warrant/evidence.sqlite")
+        if kind == "garbage" {
+            try Data(repeating: 0xAB, count: 8192).write(to: store)
+        } else {
+            for n in 0..<200 {
+                _ = try CLI.run(["evidence", "add", "--kind", "k", "--metric", "m=\(n)", "--case", "case.yaml"], in: dir.url)
+            }
+            let full = try Data(contentsOf: store)
+            try full.prefix(full.count / 2).write(to: store)
+        }
+        let before = try Data(contentsOf: store)
+        for arguments in [["check", "case.yaml"], ["evidence", "verify", "--case", "case.yaml"], ["evidence", "list", "--case", "case.yaml"]] {
+            let r = try CLI.run(arguments, in: dir.url)
+            #expect(r.status == 2, "\(arguments): \(r.stdout) \(r.stderr)")
+            #expect(r.stderr.contains("left untouched") || r.stderr.contains("damaged") || r.stderr.contains("not a Warrant evidence store"), "\(r.stderr)")
+        }
+        #expect(try Data(contentsOf: store) == before)
+    }
+}
