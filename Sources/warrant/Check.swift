@@ -54,25 +54,9 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let results: [LoadResult]
-        do {
-            results = try CaseLoader().load(paths: files, format: inputFormat)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-        var reports: [CheckReport] = []
-        for var loaded in results {
-            let effective = level ?? loaded.assuranceCase.header?.level ?? .draft
-            var options = CheckOptions(level: effective, strict: strict)
-            if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
-                let evidenceStore = try openStore(store ?? StoreLocation.besideCase(input))
-                let assessment = EvidenceAssessor(store: evidenceStore, level: effective).assess(loaded)
-                loaded.findings += assessment.findings
-                options.evidenceStatus = assessment.statusFunction
-            }
-            reports.append(Checker.check(loaded, options: options))
-        }
+        let checked = try CheckSession.run(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store)
+        let results = checked.map(\.loaded)
+        let reports = checked.map(\.report)
         let failed = reports.contains { $0.failed }
         let exitCode: Int32 = failed ? 1 : 0
         switch format {
@@ -93,16 +77,5 @@ struct Check: ParsableCommand {
         if failed { throw ExitCode(exitCode) }
     }
 
-    /// The store if there is one; none yet is fine (every linked record is missing);
-    /// a damaged or foreign file is an error of the tool.
-    func openStore(_ path: String) throws -> EvidenceStore? {
-        do {
-            return try EvidenceStore(path: path, create: false)
-        } catch StoreError.missing {
-            return nil
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-    }
+
 }

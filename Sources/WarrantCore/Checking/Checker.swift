@@ -7,12 +7,16 @@ public struct CheckOptions: Sendable {
     /// The status of an evidence node's evidence. Until an evidence store is
     /// consulted, evidence is open: nothing shows that it passes.
     public var evidenceStatus: @Sendable (ArgumentNode) -> NodeStatus
+    /// Today, `YYYY-MM-DD`, for waiver expiry.
+    public var today: String
 
     public init(level: GateLevel = .draft, strict: Bool = false,
-                evidenceStatus: @escaping @Sendable (ArgumentNode) -> NodeStatus = { _ in .open }) {
+                evidenceStatus: @escaping @Sendable (ArgumentNode) -> NodeStatus = { _ in .open },
+                today: String = Today.string) {
         self.level = level
         self.strict = strict
         self.evidenceStatus = evidenceStatus
+        self.today = today
     }
 }
 
@@ -28,6 +32,8 @@ public struct CheckReport: Sendable {
     public var statuses: [(id: String, type: NodeType, status: NodeStatus, location: SourceLocation)]
     public var inputs: [String]
     public var isGSN2X: Bool
+    /// Every assumption with its status, in the order written (the assumption ledger).
+    public var assumptions: [AssumptionEntry] = []
 
     public func count(_ severity: Severity) -> Int { findings.filter { $0.severity == severity }.count }
 
@@ -55,7 +61,7 @@ public enum Checker {
     }
 }
 
-private struct CheckRun {
+struct CheckRun {
     let c: AssuranceCase
     let nodes: [ArgumentNode]
     let options: CheckOptions
@@ -73,6 +79,10 @@ private struct CheckRun {
     var referenced: [Bool]
     /// Nodes with a `supported_by` or `discharged_by` entry that does not resolve.
     var incomplete: [Bool]
+    /// Resolved `depends_on` of assumptions.
+    var dependsOn: [[Int]]
+    /// Assumptions whose waiver is complete and unexpired.
+    var waived: [Bool]
     var statuses: [NodeStatus] = []
     var rootIndex: Int?
 
@@ -91,6 +101,8 @@ private struct CheckRun {
         supportParents = Array(repeating: [], count: n)
         referenced = Array(repeating: false, count: n)
         incomplete = Array(repeating: false, count: n)
+        dependsOn = Array(repeating: [], count: n)
+        waived = Array(repeating: false, count: n)
     }
 
     mutating func emit(_ rule: Rule, _ location: SourceLocation?, _ message: String,
@@ -108,7 +120,12 @@ private struct CheckRun {
         checkDevelopment()
         checkDialectic()
         checkPlaceholders()
+        resolveDependencies()
+        checkWaivers()
         rollUpStatuses()
+        checkAssumptions()
+        checkSchemingRules()
+        checkTemplateConformance()
     }
 
     func index(_ id: String) -> Int? { c.index[id] }
@@ -585,18 +602,29 @@ private struct CheckRun {
             case .context, .justification:
                 base = .supported
             case .assumption:
-                // Discharged when everything its `discharged_by` names is supported.
+                // Discharged when everything its `discharged_by` names is supported; a valid
+                // waiver accepts it as residual risk.
                 let named = (s + a..<s + a + d).map(value)
-                if node.dischargedBy.isEmpty {
+                if waived[i] {
+                    base = .supported
+                } else if node.dischargedBy.isEmpty {
                     base = .open
                 } else {
                     base = NodeStatus.all(incomplete[i] ? [NodeStatus.open] + named : named)
                 }
             case .claim, .strategy, .defeater:
-                if node.undeveloped || node.supportedBy.isEmpty || incomplete[i] {
-                    base = NodeStatus.all([NodeStatus.open] + (0..<(s + a)).map(value))
+                let assumptions = NodeStatus.all((s..<(s + a)).map(value))
+                if node.undeveloped || node.supportedBy.isEmpty {
+                    base = NodeStatus.all([NodeStatus.open, assumptions])
+                } else if let k = node.scheming.choiceMin {
+                    // k of the alternatives suffice.
+                    let children = (0..<s).map(value)
+                    let supported = children.filter { $0 == .supported }.count
+                    let viable = children.filter { $0 != .defeated }.count
+                    let own: NodeStatus = supported >= k ? .supported : (viable < k ? .defeated : .open)
+                    base = NodeStatus.all([own, assumptions])
                 } else {
-                    base = NodeStatus.all((0..<(s + a)).map(value))
+                    base = NodeStatus.all((0..<(s + a)).map(value) + (incomplete[i] ? [.open] : []))
                 }
             }
             return NodeStatus.all([base, challenge])
@@ -677,7 +705,7 @@ private struct CheckRun {
             level: options.level, strict: options.strict, findings: sorted,
             root: rootIndex.map { nodes[$0].id },
             statuses: nodes.indices.map { (nodes[$0].id, nodes[$0].type, statuses.isEmpty ? .open : statuses[$0], nodes[$0].location) },
-            inputs: loaded.inputs, isGSN2X: gsn)
+            inputs: loaded.inputs, isGSN2X: gsn, assumptions: assumptionLedger())
     }
 }
 

@@ -2,7 +2,7 @@
 /// documentation `warrant explain` prints.
 public struct Rule: Sendable, Hashable, Codable {
     public enum Family: String, Sendable, Codable {
-        case format, structure, evidence, status
+        case format, structure, evidence, assumptions, scheming, status
     }
 
     /// Stable id (`F03`, `S07`, ...). Ids are never reused for another meaning.
@@ -333,6 +333,107 @@ public enum Rules {
         Warrant cannot tell whether the evidence is about the model being deployed.
         """)
 
+    public static let openBlockingAssumption = Rule("A01", "open-blocking-assumption", .assumptions, IIE,
+        summary: "At release, no assumption with `gate: blocking` in the argument is open.",
+        sources: ["§6.3 rule 25"],
+        explanation: """
+        An assumption is open until what its `discharged_by` names is supported, or until it is \
+        waived (`waiver: {by, reason, until}`). A blocking assumption that is open fails \
+        `--level release`; `warrant assumptions CASE` lists every assumption with its status. \
+        Assumptions without a gate are blocking.
+        """)
+    public static let openWarningAssumption = Rule("A02", "open-warning-assumption", .assumptions, [.info, .info, .warning],
+        summary: "At release, open assumptions with `gate: warning` are reported.",
+        sources: ["§6.3 rule 25"],
+        explanation: "A warning-gated assumption that is open does not fail a release, but the release reports it.")
+    public static let expiredWaiver = Rule("A03", "expired-waiver", .assumptions, WWE,
+        summary: "A waiver has not expired; an expired waiver reverts its assumption to open.",
+        sources: ["§6.3 rule 26"],
+        explanation: """
+        A waiver accepts an open assumption as residual risk until a date. After that date the \
+        assumption is open again: discharge it, or renew the waiver with a fresh decision.
+        """)
+    public static let invalidWaiver = Rule("A04", "invalid-waiver", .assumptions, E,
+        summary: "A waiver names who (`by`), why (`reason`) and until when (`until: YYYY-MM-DD`).",
+        sources: ["§6.3 rule 26"],
+        explanation: "A waiver without an approver, a rationale or a valid expiry date is not a decision anyone can audit.")
+    public static let circularDischarge = Rule("A05", "circular-discharge", .assumptions, E,
+        summary: "No assumption is discharged, through `discharged_by`, `depends_on` and support, by an argument that rests on it.",
+        sources: ["§6.3 rule 31", "safety-cases.md §2.3 (circularity hazard)"],
+        explanation: """
+        Following an assumption's `discharged_by` and `depends_on` links, and the support and \
+        assumptions of the claims they reach, must not lead back to the assumption. The classic \
+        case: no sandbagging (CE-6) discharged by monitoring (SB-b), which presupposes that the \
+        model cannot do hidden scheming reasoning, a claim established by capability evaluations \
+        that assume no sandbagging. A cycle through a `choice` node is reported only when too \
+        few of its alternatives are free of the cycle. The message prints the whole cycle.
+        """)
+    public static let templateAssumptionMissing = Rule("A06", "template-assumption-missing", .assumptions, E,
+        summary: "A case made from a template keeps every assumption the template requires.",
+        sources: ["§6.3 rule 27"],
+        explanation: """
+        A case instantiated from a built-in template (`case.template`) may discharge, waive or \
+        invalidate the template's assumptions, but not delete them: a deleted assumption is a \
+        hidden one. The finding names each missing assumption by its catalogue id.
+        """)
+
+    public static let alignmentOnlySupport = Rule("H01", "alignment-only-support", .scheming, E,
+        summary: "Alignment legs are not the only support of the root.",
+        sources: ["§6.3 rule 37", "Balesni et al. 2024 §7"],
+        explanation: """
+        Alignment arguments (via evaluation or via training) add confidence but cannot carry a \
+        scheming case alone: at least one of Scheming Inability, Harm Inability or Harm Control \
+        must support the root. Legs are recognised by `family:` on their top claims.
+        """)
+    public static let inabilityAssumptions = Rule("H02", "inability-capability-assumptions", .scheming, E,
+        summary: "Every inability leg has the capability-evaluation assumptions CE-1 … CE-6 in scope.",
+        sources: ["§6.3 rule 38", "Balesni et al. 2024 §5.1"],
+        explanation: """
+        "The model failed the evaluations, so it is incapable" rests on capability coverage, task \
+        validity, conservative thresholds, smooth capability increase, sufficient elicitation and \
+        no sandbagging (CE-1 … CE-6). Each must be attached (by `in_context_of`, with its \
+        `catalog:` id) to the leg's claim, an ancestor, or a claim or strategy below it.
+        """)
+    public static let sandbaggingRoute = Rule("H03", "sandbagging-route", .scheming, E,
+        summary: "Every inability leg resolves sandbagging through a route (SB-a, SB-b, SB-c) whose prerequisites exist.",
+        sources: ["§6.3 rule 39", "Balesni et al. 2024 §5.1.4"],
+        explanation: """
+        No sandbagging (CE-6) is argued by sandbagging inability (SB-a), monitoring (SB-b) or \
+        prevention (SB-c). At least one route assumption must be in scope of the leg, and the \
+        claims its `depends_on` names must exist in the case.
+        """)
+    public static let harmControlAssumptions = Rule("H04", "harm-control-assumptions", .scheming, E,
+        summary: "Every harm-control leg has HC-A1 … HC-A4 in scope.",
+        sources: ["§6.3 rule 40", "Balesni et al. 2024 §6"],
+        explanation: """
+        A control argument rests on a red team at least as capable as the model (HC-A1), an \
+        independent and motivated red team and judge (HC-A2), controls that stay effective over \
+        time (HC-A3) and secured weights and infrastructure (HC-A4).
+        """)
+    public static let outcomeCoverage = Rule("H05", "outcome-coverage", .scheming, E,
+        summary: "Every outcome in the root's outcome context is covered by a core leg.",
+        sources: ["§6.3 rule 41"],
+        explanation: """
+        The root's context lists the unacceptable outcomes (`outcomes:`); each must appear in the \
+        `covers:` of some Scheming Inability, Harm Inability or Harm Control leg. An outcome \
+        covered only by an alignment leg is a warning: alignment legs only support.
+        """)
+    public static let harmInabilityMonitoring = Rule("H06", "harm-inability-monitoring", .scheming, W,
+        summary: "A harm-inability leg does not rely on deployment monitoring.",
+        sources: ["§6.3 rule 42", "HI-A4"],
+        explanation: """
+        An inability argument says the model could not cause the outcome even unmonitored. Evidence \
+        from deployment monitoring makes it a harm-control argument: tag the leg `harm_control`.
+        """)
+    public static let multiAgentDeployment = Rule("H07", "multi-agent-deployment", .scheming, W,
+        summary: "Deployments with many instances or agents are flagged: the templates assume one model.",
+        sources: ["§6.3 rule 43"],
+        explanation: """
+        The scheming templates argue about a single model instance. A context that mentions \
+        multiple instances, agents or parallel copies needs arguments the templates lack \
+        (collusion, coordination).
+        """)
+
     public static let rootNotSupported = Rule("R01", "root-not-supported", .status, IIE,
         summary: "At release, the root claim's rolled-up status is supported.",
         sources: ["design.md: statuses", "§6.1 status roll-up"],
@@ -353,7 +454,9 @@ public enum Rules {
         transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,
         defeaterTarget, placeholder, dischargeLink, defeatedMark, unattachedContext, extends,
         claimPoint, evidenceMissing, evidenceFailing, evidenceStale, evidenceWrongKind, evidenceTampered,
-        modelMissing, rootNotSupported,
+        modelMissing, openBlockingAssumption, openWarningAssumption, expiredWaiver, invalidWaiver, circularDischarge,
+        templateAssumptionMissing, alignmentOnlySupport, inabilityAssumptions, sandbaggingRoute, harmControlAssumptions,
+        outcomeCoverage, harmInabilityMonitoring, multiAgentDeployment, rootNotSupported,
     ]
 
     /// Looks a rule up by id (`S07`, case-insensitive) or name (`support-cycle`).

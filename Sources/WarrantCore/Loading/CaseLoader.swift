@@ -175,14 +175,16 @@ public struct CaseLoader: Sendable {
 
     static let rootKeys = ["warrant", "case", "nodes"]
     static let moduleKeys = ["warrant", "module", "nodes"]
-    static let caseKeys = ["id", "title", "description", "system", "policy", "uses", "meta"]
-    static let moduleHeaderKeys = ["id", "title", "description", "uses", "meta"]
+    static let caseKeys = ["id", "title", "description", "system", "policy", "uses", "template", "params", "meta"]
+    static let moduleHeaderKeys = ["id", "title", "description", "uses", "source", "version", "meta"]
+    static let schemingKeys = ["family", "covers", "outcomes", "provenance", "catalog", "gate", "research",
+                               "depends_on", "waiver", "choice"]
     static let systemKeys = ["model", "deployment", "description", "meta"]
     static let modelKeys = ["path", "name", "description"]
     static let policyKeys = ["level", "max_evidence_age"]
     static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
-                           "challenges", "undeveloped", "meta"] + evidenceKeys
+                           "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
 
     func loadWarrant(rootPath: String, parsed: ParsedFile) -> LoadResult {
         var assuranceCase = AssuranceCase()
@@ -202,25 +204,42 @@ public struct CaseLoader: Sendable {
             guard let root = parsed.root else { return }
             let uses = loadWarrantFile(root, path: path, isRoot: isRoot, into: &assuranceCase, findings: &findings)
             for use in uses {
-                let target = Self.resolve(use.value, from: path)
-                let targetIdentity = Self.identity(target)
+                // Built-in templates (and files they use) are read from the library, under a
+                // virtual path so findings can still name a file and line.
+                let fromLibrary = use.isTemplate || TemplateLibrary.isVirtual(path)
+                let target = use.isTemplate ? TemplateLibrary.virtualPath(use.target.value)
+                    : Self.resolve(use.target.value, from: path)
+                let targetIdentity = (fromLibrary ? target : Self.identity(target))
+                    + (use.params.isEmpty ? "" : "?" + use.params.keys.sorted().map { "\($0)=\(use.params[$0]!)" }.joined(separator: "&"))
                 if let at = chain.firstIndex(where: { $0.identity == targetIdentity }) {
                     let cycle = chain[at...].map(\.path) + [target]
                     findings.append(Finding(
-                        rule: Rules.usesCycle.id, severity: .error, location: use.location,
+                        rule: Rules.usesCycle.id, severity: .error, location: use.target.location,
                         message: "files use each other in a cycle: \(cycle.joined(separator: " -> "))",
                         hint: "move the shared nodes into a file that both use"))
                     continue
                 }
                 if loaded.contains(targetIdentity) { continue }  // a diamond: load once
-                let child: ParsedFile
-                do {
-                    child = try parse(path: target)
-                } catch {
-                    findings.append(Finding(
-                        rule: Rules.usesUnresolved.id, severity: .error, location: use.location,
-                        message: "cannot use '\(use.value)': \(target) \(error.reason)"))
-                    continue
+                var child: ParsedFile
+                if fromLibrary {
+                    guard let text = TemplateLibrary.text(virtualPath: target) else {
+                        findings.append(Finding(rule: Rules.usesUnresolved.id, severity: .error, location: use.target.location,
+                                                message: "cannot use '\(use.target.value)': no such built-in template file \(target)"))
+                        continue
+                    }
+                    child = compose(bytes: Array(text.utf8), path: target)
+                } else {
+                    do {
+                        child = try parse(path: target)
+                    } catch {
+                        findings.append(Finding(
+                            rule: Rules.usesUnresolved.id, severity: .error, location: use.target.location,
+                            message: "cannot use '\(use.target.value)': \(target) \(error.reason)"))
+                        continue
+                    }
+                }
+                if !use.params.isEmpty, let root = child.root {
+                    child.root = Templates.substitute(use.params, in: root)
                 }
                 visit(path: target, parsed: child, isRoot: false)
             }
@@ -231,7 +250,7 @@ public struct CaseLoader: Sendable {
 
     /// Reads one Warrant-format file into `assuranceCase`; returns the files it uses.
     func loadWarrantFile(_ root: YAMLNode, path: String, isRoot: Bool,
-                         into assuranceCase: inout AssuranceCase, findings: inout [Finding]) -> [LocatedString] {
+                         into assuranceCase: inout AssuranceCase, findings: inout [Finding]) -> [UseEntry] {
         guard let top = MappingReader(root, what: "the top level of a case file", findings: &findings) else { return [] }
         top.reportUnknownKeys(allowed: isRoot ? Self.rootKeys : Self.moduleKeys, findings: &findings)
         var module = CaseModule(name: path, path: path, location: root.location)
@@ -258,7 +277,7 @@ public struct CaseLoader: Sendable {
                 hint: "add `warrant: 1` as the first line"))
         }
 
-        var uses: [LocatedString] = []
+        var uses: [UseEntry] = []
         if isRoot {
             if let caseNode = top["case"] {
                 var header = CaseHeader(location: caseNode.location)
@@ -277,8 +296,11 @@ public struct CaseLoader: Sendable {
                 module.name = s.value
             }
             if let u = m["uses"] { uses = readUses(u, findings: &findings) }
+            module.title = m["title"]?.string
+            module.source = m["source"]?.string
+            module.version = m["version"]?.string
         }
-        module.uses = uses
+        module.uses = uses.map(\.target)
         assuranceCase.modules.append(module)
 
         guard let nodesNode = top["nodes"] else {
@@ -334,7 +356,7 @@ public struct CaseLoader: Sendable {
         return false
     }
 
-    func readCaseHeader(_ node: YAMLNode, header: inout CaseHeader, findings: inout [Finding]) -> [LocatedString] {
+    func readCaseHeader(_ node: YAMLNode, header: inout CaseHeader, findings: inout [Finding]) -> [UseEntry] {
         guard let c = MappingReader(node, what: "`case`", findings: &findings) else { return [] }
         c.reportUnknownKeys(allowed: Self.caseKeys, findings: &findings)
         if let id = c["id"] {
@@ -383,17 +405,72 @@ public struct CaseLoader: Sendable {
                 }
             }
         }
+        if let t = c["template"], let tm = MappingReader(t, what: "`case.template`", findings: &findings) {
+            tm.reportUnknownKeys(allowed: ["name", "version"], findings: &findings)
+            if let n = tm["name"], let name = MappingReader.string(n, what: "`case.template.name`", findings: &findings) {
+                header.template = TemplateOrigin(
+                    name: name.value,
+                    version: tm["version"].flatMap { MappingReader.string($0, what: "`case.template.version`", findings: &findings)?.value },
+                    location: t.location)
+            }
+        }
+        if let p = c["params"], let pm = MappingReader(p, what: "`case.params` (parameter name to description)", findings: &findings) {
+            for pair in pm.pairs {
+                guard let name = pair.key.scalar?.value else { continue }
+                header.params.append((name, pair.value.string ?? ""))
+            }
+        }
         if let u = c["uses"] { return readUses(u, findings: &findings) }
         return []
     }
 
-    func readUses(_ node: YAMLNode, findings: inout [Finding]) -> [LocatedString] {
+    /// One entry of `uses`: a file (relative path) or a built-in template, with parameters.
+    struct UseEntry {
+        var target: LocatedString
+        var isTemplate: Bool
+        var params: [String: String] = [:]
+    }
+
+    func readUses(_ node: YAMLNode, findings: inout [Finding]) -> [UseEntry] {
         let items = node.sequence ?? (node.scalar != nil && !node.isNull ? [node] : [])
         if node.sequence == nil && node.scalar == nil {
             findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: node.location,
                                     message: "expected a list of file paths for `uses`, found \(node.kindDescription)"))
         }
-        return items.compactMap { MappingReader.string($0, what: "an entry of `uses` (a relative file path)", findings: &findings) }
+        var entries: [UseEntry] = []
+        for item in items {
+            if item.mapping != nil, let m = MappingReader(item, what: "an entry of `uses`", findings: &findings) {
+                m.reportUnknownKeys(allowed: ["path", "template", "with"], findings: &findings)
+                var entry: UseEntry
+                if let t = m["template"], let name = MappingReader.string(t, what: "`template` (e.g. scheming/harm-control)", findings: &findings) {
+                    guard TemplateLibrary.text(named: name.value) != nil else {
+                        let suggestion = Suggestions.nearest(to: name.value, in: TemplateLibrary.names)
+                        findings.append(Finding(rule: Rules.usesUnresolved.id, severity: .error, location: t.location,
+                                                message: "no built-in template '\(name.value)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                                                hint: "`warrant templates` lists them"))
+                        continue
+                    }
+                    entry = UseEntry(target: name, isTemplate: true)
+                } else if let p = m["path"], let path = MappingReader.string(p, what: "`path`", findings: &findings) {
+                    entry = UseEntry(target: path, isTemplate: false)
+                } else {
+                    findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: item.location,
+                                            message: "an entry of `uses` needs `path` or `template`"))
+                    continue
+                }
+                if let w = m["with"], let wm = MappingReader(w, what: "`with` (parameter values)", findings: &findings) {
+                    for pair in wm.pairs {
+                        if let k = pair.key.scalar?.value, let v = MappingReader.string(pair.value, what: "the value of parameter '\(k)'", findings: &findings) {
+                            entry.params[k] = v.value
+                        }
+                    }
+                }
+                entries.append(entry)
+            } else if let path = MappingReader.string(item, what: "an entry of `uses` (a relative file path)", findings: &findings) {
+                entries.append(UseEntry(target: path, isTemplate: false))
+            }
+        }
+        return entries
     }
 
     func readNode(id: String, keyLocation: SourceLocation, value: YAMLNode, module: String,
@@ -447,6 +524,7 @@ public struct CaseLoader: Sendable {
             node.undeveloped = MappingReader.bool(v, what: "`undeveloped` of '\(id)'", findings: &findings) ?? false
         }
         node.meta = m["meta"]
+        node.scheming = readSchemingFields(m, id: id, type: type, findings: &findings)
         let present = Self.evidenceKeys.filter { m[$0] != nil }
         if type == .evidence {
             node.evidence = readEvidence(m, id: id, at: keyLocation, findings: &findings)
@@ -457,6 +535,69 @@ public struct CaseLoader: Sendable {
                 hint: "move it to an evidence node that supports '\(id)'", node: id))
         }
         return node
+    }
+
+    func readSchemingFields(_ m: MappingReader, id: String, type: NodeType, findings: inout [Finding]) -> SchemingFields {
+        var f = SchemingFields()
+        func only(_ key: String, _ types: [NodeType]) -> Bool {
+            guard let keyNode = m.keyNode(key) else { return false }
+            if types.contains(type) { return true }
+            findings.append(Finding(rule: Rules.unknownKey.id, severity: .error, location: keyNode.location,
+                                    message: "`\(key)` belongs on \(types.map(\.rawValue).joined(separator: " or ")) nodes, but '\(id)' is a \(type.rawValue)",
+                                    node: id))
+            return false
+        }
+        func enumValue<E: RawRepresentable & CaseIterable>(_ key: String, _: E.Type) -> E? where E.RawValue == String {
+            guard let v = m[key], let s = MappingReader.string(v, what: "`\(key)` of '\(id)'", findings: &findings) else { return nil }
+            if let e = E(rawValue: s.value) { return e }
+            let allowed = E.allCases.map(\.rawValue)
+            let suggestion = Suggestions.nearest(to: s.value, in: allowed)
+            findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: v.location,
+                                    message: "unknown \(key) '\(s.value)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                                    hint: "use one of \(allowed.joined(separator: ", "))", node: id))
+            return nil
+        }
+        func strings(_ key: String) -> [LocatedString] {
+            guard let v = m[key] else { return [] }
+            return (v.sequence ?? [v]).compactMap { MappingReader.string($0, what: "an entry of `\(key)` of '\(id)'", findings: &findings) }
+        }
+        if only("family", [.claim, .strategy]) { f.family = enumValue("family", ClaimFamily.self) }
+        if only("choice", [.claim, .strategy]), let v = m["choice"] {
+            let n = v.mapping != nil ? v["min"] : v
+            if case .int(let k)? = n?.scalar?.resolved, k >= 1 {
+                f.choiceMin = k
+            } else {
+                findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: v.location,
+                                        message: "expected `choice: {min: N}` with N ≥ 1 for '\(id)', found \(v.kindDescription)",
+                                        hint: "`choice: {min: 1}` means one supporter suffices", node: id))
+            }
+        }
+        if only("covers", [.claim]) { f.covers = strings("covers") }
+        if only("outcomes", [.context]) { f.outcomes = strings("outcomes") }
+        if let v = m["provenance"], let p = MappingReader.string(v, what: "`provenance` of '\(id)'", findings: &findings) {
+            if ["V", "S", "R", "D"].contains(p.value) {
+                f.provenance = p.value
+            } else {
+                findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: v.location,
+                                        message: "unknown provenance '\(p.value)'",
+                                        hint: "V verified, S secondary, R reconstructed, D derived", node: id))
+            }
+        }
+        if let v = m["catalog"] { f.catalog = MappingReader.string(v, what: "`catalog` of '\(id)'", findings: &findings)?.value }
+        if only("gate", [.assumption]) { f.gate = enumValue("gate", AssumptionGate.self) }
+        if only("research", [.assumption]) { f.research = enumValue("research", ResearchStatus.self) }
+        if only("depends_on", [.assumption]), let v = m["depends_on"] {
+            f.dependsOn = MappingReader.references(v, what: "`depends_on` of '\(id)'", findings: &findings)
+        }
+        if only("waiver", [.assumption]), let v = m["waiver"], let w = MappingReader(v, what: "`waiver` of '\(id)'", findings: &findings) {
+            w.reportUnknownKeys(allowed: ["by", "reason", "until"], findings: &findings)
+            var waiver = Waiver(by: nil, reason: nil, until: nil, location: v.location)
+            waiver.by = w["by"].flatMap { MappingReader.string($0, what: "`waiver.by`", findings: &findings)?.value }
+            waiver.reason = w["reason"].flatMap { MappingReader.string($0, what: "`waiver.reason`", findings: &findings)?.value }
+            waiver.until = w["until"].flatMap { MappingReader.string($0, what: "`waiver.until` (YYYY-MM-DD)", findings: &findings)?.value }
+            f.waiver = waiver
+        }
+        return f
     }
 
     func readEvidence(_ m: MappingReader, id: String, at location: SourceLocation, findings: inout [Finding]) -> EvidenceSpec {

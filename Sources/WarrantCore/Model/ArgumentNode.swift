@@ -84,6 +84,7 @@ public struct ArgumentNode: Sendable {
         var module: String
         var strings: [LocatedString] = []
         var evidence: EvidenceSpec? = nil
+        var scheming = SchemingFields()
 
         init(id: String, type: NodeType, typeWritten: String, location: SourceLocation, module: String) {
             self.id = id
@@ -107,6 +108,7 @@ public struct ArgumentNode: Sendable {
             c.meta = meta
             c.strings = strings
             c.evidence = evidence
+            c.scheming = scheming
             return c
         }
     }
@@ -215,6 +217,13 @@ public struct ArgumentNode: Sendable {
     public var evidence: EvidenceSpec? {
         get { storage.evidence }
         set { unique().evidence = newValue }
+    }
+
+    /// Template and scheming fields: family, coverage, provenance, catalog id, and
+    /// for assumptions gate, research status, dependencies and waiver.
+    public var scheming: SchemingFields {
+        get { storage.scheming }
+        set { unique().scheming = newValue }
     }
 
     /// All outgoing references, each with the name of its link list.

@@ -8,6 +8,10 @@ public struct CaseHeader: Sendable {
     public var level: GateLevel?
     /// `case.policy.max_evidence_age`, as written (e.g. `90d`).
     public var maxEvidenceAge: LocatedString?
+    /// `case.template`: the built-in template this case was made from.
+    public var template: TemplateOrigin?
+    /// `case.params`: the template parameters and what each means.
+    public var params: [(name: String, description: String)] = []
     public var location: SourceLocation
 
     public init(location: SourceLocation) {
@@ -22,6 +26,10 @@ public struct CaseModule: Sendable {
     public var path: String
     /// Paths of the files this one uses, resolved, with where each is named.
     public var uses: [LocatedString] = []
+    public var title: String?
+    /// Where the module's structure comes from (`module.source`).
+    public var source: String?
+    public var version: String?
     public var location: SourceLocation
 
     public init(name: String, path: String, location: SourceLocation) {

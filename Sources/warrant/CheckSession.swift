@@ -1,0 +1,44 @@
+import ArgumentParser
+import WarrantCore
+import WarrantEvidence
+
+/// Loading, evidence assessment and checking, shared by `check`, `assumptions` and
+/// later commands. Failures to read a file or a store exit 2.
+enum CheckSession {
+    static func run(files: [String], inputFormat: InputFormat = .auto, level: GateLevel?, strict: Bool,
+                    store: String?) throws -> [(loaded: LoadResult, report: CheckReport)] {
+        let results: [LoadResult]
+        do {
+            results = try CaseLoader().load(paths: files, format: inputFormat)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        var out: [(LoadResult, CheckReport)] = []
+        for var loaded in results {
+            let effective = level ?? loaded.assuranceCase.header?.level ?? .draft
+            var options = CheckOptions(level: effective, strict: strict)
+            if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
+                let evidenceStore = try openStore(store ?? StoreLocation.besideCase(input))
+                let assessment = EvidenceAssessor(store: evidenceStore, level: effective).assess(loaded)
+                loaded.findings += assessment.findings
+                options.evidenceStatus = assessment.statusFunction
+            }
+            out.append((loaded, Checker.check(loaded, options: options)))
+        }
+        return out
+    }
+
+    /// The store if there is one; none yet is fine (every linked record is missing);
+    /// a damaged or foreign file is an error of the tool.
+    static func openStore(_ path: String) throws -> EvidenceStore? {
+        do {
+            return try EvidenceStore(path: path, create: false)
+        } catch StoreError.missing {
+            return nil
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+    }
+}
