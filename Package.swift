@@ -21,6 +21,8 @@ let package = Package(
             name: "WarrantCore",
             dependencies: [.product(name: "Yams", package: "Yams")]
         ),
+        // JSON values with a canonical form (record ids) and a lenient, bounded parser.
+        .target(name: "WarrantJSON"),
         // SQLite's C API, from the system (libsqlite3-dev).
         .systemLibrary(
             name: "CSQLite",
@@ -32,22 +34,34 @@ let package = Package(
         .target(
             name: "WarrantEvidence",
             dependencies: [
-                "WarrantCore", "CSQLite",
+                "WarrantCore", "WarrantJSON", "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
+        ),
+        // OpenBLAS: CBLAS and the Fortran LAPACK routines libopenblas exports (libopenblas-dev).
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // Matrices on BLAS/LAPACK, safetensors and npy files, MLPs with gradients, Adam,
+        // and the built-in modular-addition model. Knows nothing of safety cases.
+        .target(
+            name: "WarrantNumerics",
+            dependencies: ["COpenBLAS", "WarrantJSON"]
         ),
         // The command-line tool: parses arguments and dispatches, nothing more.
         .executableTarget(
             name: "warrant",
             dependencies: [
-                "WarrantCore", "WarrantEvidence",
+                "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live beside the code but outside the test suite; run them in release.
         .executableTarget(
             name: "warrant-benchmarks",
-            dependencies: ["WarrantCore"],
+            dependencies: ["WarrantCore", "WarrantNumerics"],
             path: "Benchmarks/warrant-benchmarks"
         ),
         .testTarget(
@@ -57,7 +71,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WarrantEvidenceTests",
-            dependencies: ["WarrantEvidence"],
+            dependencies: ["WarrantEvidence", "WarrantJSON"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "WarrantNumericsTests",
+            dependencies: ["WarrantNumerics", "WarrantJSON"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

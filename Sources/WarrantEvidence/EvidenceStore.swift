@@ -1,3 +1,4 @@
+import WarrantJSON
 import CSQLite
 import Foundation
 

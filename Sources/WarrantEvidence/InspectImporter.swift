@@ -1,3 +1,4 @@
+import WarrantJSON
 import Foundation
 
 /// Turns an Inspect (`inspect_ai`) evaluation log, in its JSON form, into an

@@ -1,3 +1,4 @@
+import WarrantJSON
 import ArgumentParser
 import Foundation
 import WarrantCore

@@ -16,7 +16,7 @@ struct Warrant: ParsableCommand {
         could not do its job (bad arguments, unreadable file).
         """,
         version: WarrantVersion.string,
-        subcommands: [Init.self, Check.self, Assumptions.self, Evidence.self, TemplatesCommand.self, Rules.self, Explain.self]
+        subcommands: [Init.self, Check.self, Assumptions.self, Evidence.self, Model.self, TemplatesCommand.self, Rules.self, Explain.self]
     )
 }
 

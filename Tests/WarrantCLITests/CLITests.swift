@@ -135,3 +135,51 @@ struct CLITests {
         #expect(fail.stdout.contains("error[S20]"))
     }
 }
+
+@Suite("warrant init, templates, assumptions")
+struct TemplateCLITests {
+    @Test("init then check: draft passes, release fails listing the open blocking assumptions")
+    func initAndCheck() throws {
+        let dir = try ScratchCopy()
+        let initRun = try CLI.run(["init", "--template", "scheming", "--param", "model=m", "--param", "deployment=d", "case"], in: dir.url)
+        #expect(initRun.status == 0, "\(initRun.stderr)")
+        #expect(initRun.stdout.contains("Left to fill: {outcome}"))
+        let draft = try CLI.run(["check", "case/case.yaml", "--level", "draft"], in: dir.url)
+        #expect(draft.status == 0, "\(draft.stdout)")
+        let release = try CLI.run(["check", "case/case.yaml", "--level", "release"], in: dir.url)
+        #expect(release.status == 1)
+        #expect(release.stdout.contains("error[A01]: blocking assumption 'CE-6' is open"))
+        let text = try String(contentsOfFile: dir.path("case/case.yaml"), encoding: .utf8)
+        #expect(text.contains("# yaml-language-server"), "comments are kept")
+        #expect(text.contains("Deploying m in d"))
+    }
+
+    @Test("init refuses to overwrite, and rejects unknown parameters", arguments: [
+        (["--param", "modle=m"], "did you mean 'model'?"), (["--param", "model"], "name=value"), ([String](), "already exist"),
+    ])
+    func initRefusals(extra: [String], message: String) throws {
+        let dir = try ScratchCopy()
+        if message == "already exist" {
+            _ = try CLI.run(["init", "--template", "scheming", "case"], in: dir.url)
+        }
+        let r = try CLI.run(["init", "--template", "scheming"] + extra + ["case"], in: dir.url)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    @Test("templates lists one line each; assumptions prints the ledger")
+    func listings() throws {
+        let t = try CLI.run(["templates"])
+        #expect(t.status == 0)
+        #expect(t.stdout.contains("scheming/harm-control"))
+        let dir = try ScratchCopy()
+        _ = try CLI.run(["init", "--template", "scheming", "--param", "model=m", "c"], in: dir.url)
+        let a = try CLI.run(["assumptions", "c/case.yaml"], in: dir.url)
+        #expect(a.status == 0)
+        #expect(a.stdout.contains("39 assumptions: 39 open"))
+        let json = try CLI.run(["assumptions", "--format", "json", "c/case.yaml"], in: dir.url)
+        let lines = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]]
+        #expect(lines?.count == 39)
+        #expect(lines?.first(where: { $0["id"] as? String == "CE-6" })?["research"] as? String == "open_problem")
+    }
+}

@@ -1,3 +1,4 @@
+import WarrantJSON
 import Foundation
 import Testing
 @testable import WarrantCore

@@ -1,3 +1,4 @@
+import WarrantJSON
 import Foundation
 @testable import WarrantCore
 @testable import WarrantEvidence

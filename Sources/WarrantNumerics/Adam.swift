@@ -1,0 +1,60 @@
+import Foundation
+
+/// Adam (Kingma & Ba 2015) with bias correction and optional decoupled weight
+/// decay (AdamW, Loshchilov & Hutter 2019), over parameters held as flat arrays.
+public struct Adam<T: BLASScalar>: Sendable {
+    public var learningRate: Double
+    public var beta1: Double
+    public var beta2: Double
+    public var epsilon: Double
+    /// Decoupled weight decay: p ← p − lr·λ·p before the Adam step.
+    public var weightDecay: Double
+    public private(set) var step = 0
+    private var m: [[T]] = []
+    private var v: [[T]] = []
+
+    public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
+                epsilon: Double = 1e-8, weightDecay: Double = 0) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+    }
+
+    /// Starts a step; call before updating each parameter of the step.
+    public mutating func beginStep() { step += 1 }
+
+    /// Updates parameter number `slot` in place from its gradient.
+    public mutating func update(_ parameter: inout [T], gradient: [T], slot: Int, decay: Bool = true) {
+        precondition(parameter.count == gradient.count)
+        while m.count <= slot {
+            m.append([])
+            v.append([])
+        }
+        if m[slot].count != parameter.count {
+            m[slot] = [T](repeating: 0, count: parameter.count)
+            v[slot] = [T](repeating: 0, count: parameter.count)
+        }
+        let b1 = T(beta1), b2 = T(beta2)
+        let c1 = T(1 - Foundation.pow(beta1, Double(step))), c2 = T(1 - Foundation.pow(beta2, Double(step)))
+        let lr = T(learningRate), eps = T(epsilon)
+        let shrink = T(1 - learningRate * (decay ? weightDecay : 0))
+        parameter.withUnsafeMutableBufferPointer { p in
+            gradient.withUnsafeBufferPointer { g in
+                m[slot].withUnsafeMutableBufferPointer { mm in
+                    v[slot].withUnsafeMutableBufferPointer { vv in
+                        for i in p.indices {
+                            let gi = g[i]
+                            mm[i] = b1 * mm[i] + (1 - b1) * gi
+                            vv[i] = b2 * vv[i] + (1 - b2) * gi * gi
+                            let mHat = mm[i] / c1
+                            let vHat = vv[i] / c2
+                            p[i] = p[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import COpenBLAS
+
+/// Element types BLAS and LAPACK work on: `Float` and `Double`.
+public protocol BLASScalar: BinaryFloatingPoint & Sendable & Codable where Self.RawSignificand: FixedWidthInteger {
+    static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Self,
+                     _ a: UnsafePointer<Self>, _ lda: Int, _ b: UnsafePointer<Self>, _ ldb: Int,
+                     _ beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+    static func syrk(_ n: Int, _ k: Int, _ alpha: Self, _ a: UnsafePointer<Self>, _ lda: Int,
+                     _ beta: Self, _ c: UnsafeMutablePointer<Self>, _ ldc: Int)
+    static func syevd(_ jobz: UInt8, _ uplo: UInt8, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+                      _ w: UnsafeMutablePointer<Self>, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+                      _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32) -> Int32
+    static func gesdd(_ jobz: UInt8, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Self>, _ lda: Int32,
+                      _ s: UnsafeMutablePointer<Self>, _ u: UnsafeMutablePointer<Self>, _ ldu: Int32,
+                      _ vt: UnsafeMutablePointer<Self>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Self>, _ lwork: Int32,
+                      _ iwork: UnsafeMutablePointer<Int32>) -> Int32
+    /// The LAPACK routine name prefix (`s` or `d`), for error messages.
+    static var lapackPrefix: String { get }
+}
+
+extension Float: BLASScalar {
+    public static var lapackPrefix: String { "s" }
+    public static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                            _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                            _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    public static func syrk(_ n: Int, _ k: Int, _ alpha: Float, _ a: UnsafePointer<Float>, _ lda: Int,
+                            _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+    public static func syevd(_ jobz: UInt8, _ uplo: UInt8, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+                             _ w: UnsafeMutablePointer<Float>, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+                             _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32) -> Int32 {
+        var info: Int32 = 0, n = n, lda = lda, lwork = lwork, liwork = liwork
+        var j = CChar(bitPattern: jobz), u = CChar(bitPattern: uplo)
+        ssyevd_(&j, &u, &n, a, &lda, w, work, &lwork, iwork, &liwork, &info, 1, 1)
+        return info
+    }
+    public static func gesdd(_ jobz: UInt8, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Float>, _ lda: Int32,
+                             _ s: UnsafeMutablePointer<Float>, _ u: UnsafeMutablePointer<Float>, _ ldu: Int32,
+                             _ vt: UnsafeMutablePointer<Float>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Float>, _ lwork: Int32,
+                             _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
+        var info: Int32 = 0, m = m, n = n, lda = lda, ldu = ldu, ldvt = ldvt, lwork = lwork
+        var j = CChar(bitPattern: jobz)
+        sgesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, &info, 1)
+        return info
+    }
+}
+
+extension Double: BLASScalar {
+    public static var lapackPrefix: String { "d" }
+    public static func gemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Double,
+                            _ a: UnsafePointer<Double>, _ lda: Int, _ b: UnsafePointer<Double>, _ ldb: Int,
+                            _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+        cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+    public static func syrk(_ n: Int, _ k: Int, _ alpha: Double, _ a: UnsafePointer<Double>, _ lda: Int,
+                            _ beta: Double, _ c: UnsafeMutablePointer<Double>, _ ldc: Int) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, Int32(n), Int32(k), alpha, a, Int32(lda), beta, c, Int32(ldc))
+    }
+    public static func syevd(_ jobz: UInt8, _ uplo: UInt8, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+                             _ w: UnsafeMutablePointer<Double>, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+                             _ iwork: UnsafeMutablePointer<Int32>, _ liwork: Int32) -> Int32 {
+        var info: Int32 = 0, n = n, lda = lda, lwork = lwork, liwork = liwork
+        var j = CChar(bitPattern: jobz), u = CChar(bitPattern: uplo)
+        dsyevd_(&j, &u, &n, a, &lda, w, work, &lwork, iwork, &liwork, &info, 1, 1)
+        return info
+    }
+    public static func gesdd(_ jobz: UInt8, _ m: Int32, _ n: Int32, _ a: UnsafeMutablePointer<Double>, _ lda: Int32,
+                             _ s: UnsafeMutablePointer<Double>, _ u: UnsafeMutablePointer<Double>, _ ldu: Int32,
+                             _ vt: UnsafeMutablePointer<Double>, _ ldvt: Int32, _ work: UnsafeMutablePointer<Double>, _ lwork: Int32,
+                             _ iwork: UnsafeMutablePointer<Int32>) -> Int32 {
+        var info: Int32 = 0, m = m, n = n, lda = lda, ldu = ldu, ldvt = ldvt, lwork = lwork
+        var j = CChar(bitPattern: jobz)
+        dgesdd_(&j, &m, &n, a, &lda, s, u, &ldu, vt, &ldvt, work, &lwork, iwork, &info, 1)
+        return info
+    }
+}
+
+/// OpenBLAS's own controls.
+public enum OpenBLAS {
+    public static var threads: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(newValue)) }
+    }
+
+    /// The kernel OpenBLAS picked for this CPU (e.g. `Zen`, `Haswell`).
+    public static var coreName: String { String(cString: openblas_get_corename()) }
+}
