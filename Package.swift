@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "warrant", targets: ["warrant"]),
         .library(name: "WarrantCore", targets: ["WarrantCore"]),
         .library(name: "WarrantEvidence", targets: ["WarrantEvidence"]),
+        .library(name: "WarrantNumerics", targets: ["WarrantNumerics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),

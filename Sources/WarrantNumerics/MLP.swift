@@ -225,14 +225,23 @@ public struct MLP<T: BLASScalar>: Sendable {
 
     /// Runs the network on a batch (rows). `replacing` swaps in another matrix for a
     /// hidden activation `hidden.i` (e.g. an SAE's reconstruction) before the next layer.
-    public func forward(_ x: Matrix<T>, replacing: [String: Matrix<T>] = [:]) -> Forward {
+    ///
+    /// `firstPreActivation`, when given, stands for layer 0's `x·Wᵀ + b` (a caller
+    /// with sparse inputs computes it by gathering columns of W instead of a GEMM).
+    public func forward(_ x: Matrix<T>, replacing: [String: Matrix<T>] = [:],
+                        firstPreActivation: Matrix<T>? = nil) -> Forward {
         var inputs: [Matrix<T>] = [x]
         var pre: [Matrix<T>] = []
         var current = x
         for i in 0..<layerCount {
-            var z = Matrix<T>(rows: current.rows, cols: weights[i].rows)
-            LinearAlgebra.gemm(current, weights[i], transposeB: true, into: &z)
-            Kernels.addRowVector(&z, biases[i])
+            var z: Matrix<T>
+            if i == 0, let given = firstPreActivation {
+                z = given
+            } else {
+                z = Matrix<T>(rows: current.rows, cols: weights[i].rows)
+                LinearAlgebra.gemm(current, weights[i], transposeB: true, into: &z)
+                Kernels.addRowVector(&z, biases[i])
+            }
             pre.append(z)
             var a = z
             switch config.layers[i].activation {
@@ -265,8 +274,10 @@ public struct MLP<T: BLASScalar>: Sendable {
     /// `hidden.i.pre`, `input`) whose gradients to return; `parameters: false` skips
     /// the weight gradients (a frozen model, as when training an SAE end to end), and
     /// the pass stops as soon as every requested activation gradient is known.
+    /// `firstLayerWeights: false` leaves layer 0's weight gradient to the caller
+    /// (who has sparse inputs and scatters `hidden.0.pre`'s gradient instead).
     public func backward(_ f: Forward, gradOutput: Matrix<T>, activationGradients: Set<String> = [],
-                         parameters: Bool = true) -> Gradients {
+                         parameters: Bool = true, firstLayerWeights: Bool = true) -> Gradients {
         var dW: [Matrix<T>] = weights.map { Matrix(rows: $0.rows, cols: $0.cols) }
         var dB: [[T]] = biases.map { [T](repeating: 0, count: $0.count) }
         var wanted = activationGradients
@@ -280,7 +291,7 @@ public struct MLP<T: BLASScalar>: Sendable {
             }
             if i + 1 < layerCount, wanted.remove("hidden.\(i).pre") != nil { out["hidden.\(i).pre"] = g }
             if parameters {
-                LinearAlgebra.gemm(g, transposeA: true, f.inputs[i], into: &dW[i])
+                if i > 0 || firstLayerWeights { LinearAlgebra.gemm(g, transposeA: true, f.inputs[i], into: &dW[i]) }
                 dB[i] = Kernels.columnSums(g)
             }
             if !parameters && wanted.isEmpty { break }

@@ -118,12 +118,17 @@ public enum ModularAddition {
             }
             let rows = Array(order[cursor..<(cursor + batch)])
             cursor += batch
-            let xb = batch == trainIdx.count ? xTrain : xTrain.gatherRows(rows)
-            let yb = batch == trainIdx.count ? yTrain : rows.map { yTrain[$0] }
-            let f = model.forward(xb)
+            let pairs = rows.map { trainIdx[$0] }
+            let yb = pairs.map { labels[$0] }
+            // The input is two one-hot codes, so layer 0 is a sum of two columns of W₀:
+            // gather them instead of multiplying by a 226-wide sparse matrix.
+            let w0t = model.weights[0].transposed
+            let z0 = firstLayer(w0t, model.biases[0], pairs: pairs, modulus: s.modulus)
+            let f = model.forward(Matrix(rows: batch, cols: 0), firstPreActivation: z0)
             let (loss, dLogits) = Kernels.crossEntropy(f.output, labels: yb)
             lastLoss = loss
-            let grads = model.backward(f, gradOutput: dLogits)
+            var grads = model.backward(f, gradOutput: dLogits, activationGradients: ["hidden.0.pre"], firstLayerWeights: false)
+            grads.weights[0] = scatterFirstLayer(grads.activations["hidden.0.pre"]!, pairs: pairs, modulus: s.modulus, inputs: 2 * s.modulus)
             adam.beginStep()
             for i in 0..<model.layerCount {
                 adam.update(&model.weights[i].storage, gradient: grads.weights[i].storage, slot: 2 * i)
@@ -139,6 +144,41 @@ public enum ModularAddition {
                               trainAccuracy: accuracy(model, xTrain, yTrain), testAccuracy: accuracy(model, xTest, yTest),
                               finalLoss: lastLoss, curve: curve)
         return (model, summary)
+    }
+
+    /// Rows `W₀ᵀ[a] + W₀ᵀ[p + b] + b₀` for each pair index `a·p + b`.
+    static func firstLayer(_ w0t: Matrix<Float>, _ bias: [Float], pairs: [Int], modulus p: Int) -> Matrix<Float> {
+        let h = w0t.cols
+        var z = Matrix<Float>(rows: pairs.count, cols: h)
+        w0t.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                z.withUnsafeMutableBufferPointer { out in
+                    for (r, pair) in pairs.enumerated() {
+                        let ra = (pair / p) * h, rb = (p + pair % p) * h, o = r * h
+                        for j in 0..<h { out[o + j] = w[ra + j] + w[rb + j] + b[j] }
+                    }
+                }
+            }
+        }
+        return z
+    }
+
+    /// The gradient of W₀ (outputs × inputs) from the gradient of layer 0's pre-activation.
+    static func scatterFirstLayer(_ g: Matrix<Float>, pairs: [Int], modulus p: Int, inputs: Int) -> Matrix<Float> {
+        let h = g.cols
+        var dwt = Matrix<Float>(rows: inputs, cols: h)
+        g.withUnsafeBufferPointer { gp in
+            dwt.withUnsafeMutableBufferPointer { d in
+                for (r, pair) in pairs.enumerated() {
+                    let ra = (pair / p) * h, rb = (p + pair % p) * h, o = r * h
+                    for j in 0..<h {
+                        d[ra + j] += gp[o + j]
+                        d[rb + j] += gp[o + j]
+                    }
+                }
+            }
+        }
+        return dwt.transposed
     }
 
     /// Writes `model.safetensors`, `model.json` (the config) and `training.json` into `directory`.

@@ -210,3 +210,24 @@ struct OptimiserTests {
         #expect(ModularAddition.split(count: 100, trainFraction: 0.3, seed: 4).train == train)
     }
 }
+
+@Suite("The modular-addition trainer's sparse first layer")
+struct SparseFirstLayerTests {
+    @Test("gathering and scattering columns of W₀ equals the dense forward and backward")
+    func sparseEqualsDense() {
+        var s = ModularAddition.Settings()
+        s.modulus = 5
+        s.hidden = [6, 4]
+        var g = SeededGenerator(seed: 3)
+        let model = MLP<Float>.initialized(ModularAddition.config(s), generator: &g)
+        let (x, labels) = ModularAddition.dataset(modulus: 5)
+        let pairs = [0, 7, 13, 24, 7]
+        let dense = model.forward(x.gatherRows(pairs))
+        let z0 = ModularAddition.firstLayer(model.weights[0].transposed, model.biases[0], pairs: pairs, modulus: 5)
+        #expect(z0.maxAbsDifference(dense.pre[0]) < 1e-6)
+        let (_, dOut) = Kernels.crossEntropy(dense.output, labels: pairs.map { labels[$0] })
+        let denseGrads = model.backward(dense, gradOutput: dOut, activationGradients: ["hidden.0.pre"])
+        let sparse = ModularAddition.scatterFirstLayer(denseGrads.activations["hidden.0.pre"]!, pairs: pairs, modulus: 5, inputs: 10)
+        #expect(sparse.maxAbsDifference(denseGrads.weights[0]) < 1e-6)
+    }
+}
