@@ -8,6 +8,7 @@
 // (best of 3 runs) and peak resident memory per size.
 import Foundation
 import WarrantCore
+import WarrantNumerics
 
 /// A case of about `nodes` nodes, shaped like a real one: a root claim, a
 /// strategy per leg, claims under each strategy, each claim with evidence, an
@@ -138,11 +139,68 @@ case "compose":
         _ = try YAMLComposer.compose(bytes: bytes, file: arguments[1])
         print(String(format: "compose %.3f s", now() - t0))
     }
+case "gemm":
+    // SGEMM and DGEMM through CBLAS, row-major, no transpose: best and median of N runs.
+    print("OpenBLAS core: \(OpenBLAS.coreName), threads: \(OpenBLAS.threads)")
+    for (m, n, k, reps) in [(1024, 1024, 1024, 20), (4096, 512, 2048, 10)] {
+        for double in [false, true] {
+            func run<T: BLASScalar>(_: T.Type) -> [Double] {
+                var g = SeededGenerator(seed: 1)
+                let a = Matrix<T>(rows: m, cols: k, storage: (0..<(m * k)).map { _ in T(g.uniform(-1, 1)) })
+                let b = Matrix<T>(rows: k, cols: n, storage: (0..<(k * n)).map { _ in T(g.uniform(-1, 1)) })
+                var c = Matrix<T>(rows: m, cols: n)
+                LinearAlgebra.gemm(a, b, into: &c)  // warm-up
+                return (0..<reps).map { _ in
+                    let t0 = now()
+                    LinearAlgebra.gemm(a, b, into: &c)
+                    return now() - t0
+                }
+            }
+            let times = double ? run(Double.self) : run(Float.self)
+            let flops = 2.0 * Double(m) * Double(n) * Double(k)
+            let sorted = times.sorted()
+            print(String(format: "swift %@ %dx%dx%d  best %.1f GFLOP/s  median %.1f GFLOP/s", double ? "dgemm" : "sgemm", m, n, k,
+                         flops / sorted[0] / 1e9, flops / sorted[sorted.count / 2] / 1e9))
+        }
+    }
+case "mlp":
+    // Forward and backward throughput of the demo model's shape (226-256-256-113), Float32.
+    let config = MLPConfig.standard(sizes: [226, 256, 256, 113], activation: .relu)
+    var g = SeededGenerator(seed: 0)
+    let model = MLP<Float>.initialized(config, generator: &g)
+    for batch in [512, 4096] {
+        let x = Matrix<Float>(rows: batch, cols: 226, storage: (0..<(batch * 226)).map { _ in Float(g.uniform(0, 1)) })
+        let labels = (0..<batch).map { $0 % 113 }
+        var fwd = Double.infinity, both = Double.infinity
+        for _ in 0..<10 {
+            let t0 = now()
+            let f = model.forward(x)
+            let t1 = now()
+            let (_, d) = Kernels.crossEntropy(f.output, labels: labels)
+            _ = model.backward(f, gradOutput: d)
+            let t2 = now()
+            fwd = min(fwd, t1 - t0)
+            both = min(both, t2 - t0)
+        }
+        let flops = 2.0 * Double(batch) * Double(226 * 256 + 256 * 256 + 256 * 113)
+        print(String(format: "mlp 226-256-256-113 batch %5d  forward %.0f samples/s (%.1f GFLOP/s)  forward+backward %.0f samples/s (%.1f GFLOP/s)",
+                     batch, Double(batch) / fwd, flops / fwd / 1e9, Double(batch) / both, 3 * flops / both / 1e9))
+    }
+case "modadd":
+    // Wall time of training the demo model with its default settings.
+    let t0 = now()
+    let (_, summary) = ModularAddition.train(ModularAddition.Settings()) { step, loss, acc in
+        print(String(format: "  step %5d  loss %.4f  held-out %.4f  (%.1f s)", step, loss, acc, now() - t0))
+    }
+    print(String(format: "modadd: held-out accuracy %.4f after %d steps in %.1f s", summary.testAccuracy, summary.settings.steps, now() - t0))
 case "generate":
     print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
 default:
     print("""
     usage: warrant-benchmarks check-scale [SIZES...]   check generated cases, time and memory
+           warrant-benchmarks gemm                     SGEMM/DGEMM GFLOP/s (compare: Benchmarks/numpy_gemm.py)
+           warrant-benchmarks mlp                      MLP forward/backward samples per second
+           warrant-benchmarks modadd                   train the demo model, wall time
            warrant-benchmarks generate N               print a generated case of about N nodes
     """)
 }

@@ -6,7 +6,7 @@ import WarrantNumerics
 struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Models for the built-in evaluations.",
-        subcommands: [ModelTrain.self, ModelInfo.self]
+        subcommands: [ModelTrain.self, ModelInfo.self, ModelActivations.self]
     )
 }
 
@@ -36,6 +36,18 @@ struct ModelTrain: ParsableCommand {
     @Option(help: "Hidden layer widths, comma-separated.")
     var hidden: String?
 
+    @Option(help: "Share of all pairs used for training (the rest is held out).")
+    var trainFraction: Double?
+
+    @Option(help: "Adam learning rate.")
+    var learningRate: Double?
+
+    @Option(help: "Decoupled (AdamW) weight decay.")
+    var weightDecay: Double?
+
+    @Option(help: "Mini-batch size (0: the whole training set).")
+    var batchSize: Int?
+
     func validate() throws {
         guard name == "modadd" else { throw ValidationError("Unknown demo model '\(name)'; the one built in is modadd.") }
     }
@@ -44,6 +56,10 @@ struct ModelTrain: ParsableCommand {
         var settings = ModularAddition.Settings()
         settings.seed = seed
         if let steps { settings.steps = steps }
+        if let trainFraction { settings.trainFraction = trainFraction }
+        if let learningRate { settings.learningRate = learningRate }
+        if let weightDecay { settings.weightDecay = weightDecay }
+        if let batchSize { settings.batchSize = batchSize }
         if let hidden {
             let widths = hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             guard !widths.isEmpty, widths.allSatisfy({ $0 > 0 }) else {
@@ -86,5 +102,48 @@ struct ModelInfo: ParsableCommand {
             print("layer \(i): \(l.inputs) -> \(l.outputs), \(l.activation.rawValue)  (\(l.weight)\(l.bias.map { ", \($0)" } ?? ""))")
         }
         print("activations: " + model.config.activationNames.joined(separator: ", "))
+    }
+}
+
+struct ModelActivations: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activations",
+        abstract: "Write a layer's activations on the model's task data as .npy (for numpy and other tools).",
+        discussion: "For the modadd model the data is every pair (a, b), in the order a·p + b."
+    )
+
+    @Argument(help: "The model config (JSON).")
+    var config: String
+
+    @Option(help: "The activation: input, hidden.i.pre, hidden.i or logits (`warrant model info` lists them).")
+    var layer: String
+
+    @Option(help: "Output .npy file.")
+    var out: String
+
+    func run() throws {
+        let model: MLP<Float>
+        do {
+            model = try MLP<Float>.load(configPath: config)
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        guard model.config.task["kind"]?.string == "modular_addition", let p = model.config.task["modulus"]?.number else {
+            printError("error: this model's config names no task data (only modular_addition models carry their data)")
+            throw ExitCode(2)
+        }
+        let (x, _) = ModularAddition.dataset(modulus: Int(p))
+        guard let activations = model.forward(x)[layer] else {
+            printError("error: no activation '\(layer)'; this model has: \(model.config.activationNames.joined(separator: ", "))")
+            throw ExitCode(2)
+        }
+        do {
+            try NPYArray(shape: [activations.rows, activations.cols], dtype: .f32, values: activations.storage.map(Double.init)).write(to: out)
+        } catch {
+            printError("error: cannot write \(out): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        print("wrote \(out): \(activations.rows) × \(activations.cols) float32")
     }
 }

@@ -183,3 +183,23 @@ struct TemplateCLITests {
         #expect(lines?.first(where: { $0["id"] as? String == "CE-6" })?["research"] as? String == "open_problem")
     }
 }
+
+@Suite("warrant model")
+struct ModelCLITests {
+    @Test("training is deterministic through the command line, and activations are written as .npy")
+    func trainTwice() throws {
+        let dir = try ScratchCopy()
+        for out in ["a", "b"] {
+            let r = try CLI.run(["model", "train", "modadd", "--steps", "10", "--hidden", "32", "--out", out], in: dir.url)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        for file in ["model.safetensors", "model.json", "training.json"] {
+            #expect(FileManager.default.contents(atPath: dir.path("a/\(file)")) == FileManager.default.contents(atPath: dir.path("b/\(file)")), "\(file)")
+        }
+        let acts = try CLI.run(["model", "activations", "a/model.json", "--layer", "hidden.0", "--out", "h.npy"], in: dir.url)
+        #expect(acts.status == 0)
+        #expect(acts.stdout.contains("12769 × 32"))
+        let bad = try CLI.run(["model", "activations", "a/model.json", "--layer", "hidden.7", "--out", "h.npy"], in: dir.url)
+        #expect(bad.status == 2 && bad.stderr.contains("hidden.0.pre"))
+    }
+}

@@ -231,3 +231,35 @@ struct SparseFirstLayerTests {
         #expect(sparse.maxAbsDifference(denseGrads.weights[0]) < 1e-6)
     }
 }
+
+@Suite("The committed demo model")
+struct DemoModelTests {
+    static let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples/models/modadd/model.json").path
+
+    @Test("examples/models/modadd loads and adds modulo 113 on the held-out pairs")
+    func heldOutAccuracy() throws {
+        let model = try MLP<Float>.load(configPath: Self.config)
+        #expect(model.config.activationNames.contains("hidden.1"))
+        let (x, labels) = ModularAddition.dataset(modulus: 113)
+        let (_, test) = ModularAddition.split(count: labels.count, trainFraction: 0.5, seed: 0)
+        let accuracy = ModularAddition.accuracy(model, x.gatherRows(test), test.map { labels[$0] })
+        #expect(accuracy >= 0.99)
+    }
+
+    @Test("a config that does not fit its weights is refused with the reason")
+    func mismatch() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-model-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let weights = URL(fileURLWithPath: Self.config).deletingLastPathComponent().appendingPathComponent("model.safetensors").path
+        let text = #"{"weights": "\#(weights)", "layers": [{"inputs": 200, "outputs": 256, "activation": "relu", "weight": "layers.0.weight", "bias": "layers.0.bias"}]}"#
+        try Data(text.utf8).write(to: dir.appendingPathComponent("m.json"))
+        do {
+            _ = try MLP<Float>.load(configPath: dir.appendingPathComponent("m.json").path)
+            Issue.record("expected an error")
+        } catch {
+            #expect("\(error)".contains("expected [256, 200]"))
+        }
+    }
+}
