@@ -51,11 +51,16 @@ let package = Package(
             name: "WarrantNumerics",
             dependencies: ["COpenBLAS", "WarrantJSON"]
         ),
+        // Reports (Markdown, Mermaid, SVG plots) and CI formats (SARIF, JUnit, GitHub), and case diffs.
+        .target(
+            name: "WarrantReport",
+            dependencies: ["WarrantCore", "WarrantEvidence", "WarrantJSON"]
+        ),
         // The command-line tool: parses arguments and dispatches, nothing more.
         .executableTarget(
             name: "warrant",
             dependencies: [
-                "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics",
+                "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics", "WarrantReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -78,6 +83,11 @@ let package = Package(
         .testTarget(
             name: "WarrantNumericsTests",
             dependencies: ["WarrantNumerics", "WarrantJSON"],
+            exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "WarrantReportTests",
+            dependencies: ["WarrantReport", "WarrantCore", "WarrantEvidence", "WarrantJSON"],
             exclude: ["Fixtures"]
         ),
         .testTarget(

@@ -40,6 +40,8 @@ public struct EvidenceAssessment: Sendable {
     public var records: [String: EvidenceRecord] = [:]
     public var findings: [Finding] = []
 
+    public init() {}
+
     /// The evidence status function the checker consults.
     public var statusFunction: @Sendable (ArgumentNode) -> NodeStatus {
         let states = self.states

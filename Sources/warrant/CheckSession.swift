@@ -1,12 +1,19 @@
 import ArgumentParser
 import WarrantCore
 import WarrantEvidence
+import WarrantReport
 
 /// Loading, evidence assessment and checking, shared by `check`, `assumptions` and
 /// later commands. Failures to read a file or a store exit 2.
 enum CheckSession {
     static func run(files: [String], inputFormat: InputFormat = .auto, level: GateLevel?, strict: Bool,
                     store: String?) throws -> [(loaded: LoadResult, report: CheckReport)] {
+        try analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store).map { ($0.loaded, $0.report) }
+    }
+
+    /// Loads, assesses evidence and checks each argument.
+    static func analyse(files: [String], inputFormat: InputFormat = .auto, level: GateLevel?, strict: Bool,
+                        store: String?) throws -> [CaseAnalysis] {
         let results: [LoadResult]
         do {
             results = try CaseLoader().load(paths: files, format: inputFormat)
@@ -14,17 +21,19 @@ enum CheckSession {
             printError("error: \(error)")
             throw ExitCode(2)
         }
-        var out: [(LoadResult, CheckReport)] = []
+        var out: [CaseAnalysis] = []
         for var loaded in results {
             let effective = level ?? loaded.assuranceCase.header?.level ?? .draft
             var options = CheckOptions(level: effective, strict: strict)
+            var assessment: EvidenceAssessment?
             if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
                 let evidenceStore = try openStore(store ?? StoreLocation.besideCase(input))
-                let assessment = EvidenceAssessor(store: evidenceStore, level: effective).assess(loaded)
-                loaded.findings += assessment.findings
-                options.evidenceStatus = assessment.statusFunction
+                let a = EvidenceAssessor(store: evidenceStore, level: effective).assess(loaded)
+                loaded.findings += a.findings
+                options.evidenceStatus = a.statusFunction
+                assessment = a
             }
-            out.append((loaded, Checker.check(loaded, options: options)))
+            out.append(CaseAnalysis(loaded: loaded, report: Checker.check(loaded, options: options), evidence: assessment))
         }
         return out
     }

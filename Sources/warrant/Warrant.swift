@@ -16,7 +16,8 @@ struct Warrant: ParsableCommand {
         could not do its job (bad arguments, unreadable file).
         """,
         version: WarrantVersion.string,
-        subcommands: [Init.self, Check.self, Assumptions.self, Evidence.self, Model.self, TemplatesCommand.self, Rules.self, Explain.self]
+        subcommands: [Init.self, Check.self, Report.self, Gate.self, Diff.self, Assumptions.self, Evidence.self, Model.self,
+                      TemplatesCommand.self, Rules.self, Explain.self]
     )
 }
 
@@ -43,9 +44,6 @@ enum WarrantMain {
     }
 }
 
-enum WarrantVersion {
-    static let string = "0.1.0"
-}
 
 /// Writes to standard error.
 func printError(_ message: String) {

@@ -137,3 +137,52 @@ struct EvidenceCLITests {
         #expect(try Data(contentsOf: store) == before)
     }
 }
+
+@Suite("warrant report, gate and diff")
+struct ReportCLITests {
+    @Test("report writes Markdown with the verdict; the same inputs give the same bytes")
+    func report() throws {
+        let dir = try ScratchCopy(of: EvidenceCLITests.example)
+        _ = try CLI.run(["evidence", "import", "inspect", "logs/research-sabotage.json", "--case", "case.yaml",
+                         "--kind", "sabotage_eval", "--model-file", "model/sandbox-agent.safetensors"], in: dir.url)
+        let first = try CLI.run(["report", "case.yaml", "-o", "r1.md"], in: dir.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        _ = try CLI.run(["report", "case.yaml", "-o", "r2.md"], in: dir.url)
+        let r1 = try String(contentsOfFile: dir.path("r1.md"), encoding: .utf8)
+        #expect(r1.contains("✅ PASS at gate level `release`"))
+        #expect(r1 == (try String(contentsOfFile: dir.path("r2.md"), encoding: .utf8)))
+    }
+
+    @Test("gate exits 1 on a failing release and writes each format", arguments: ["text", "json", "sarif", "junit", "github"])
+    func gate(format: String) throws {
+        let dir = try ScratchCopy()
+        _ = try CLI.run(["init", "--template", "scheming", "--param", "model=m", "c"], in: dir.url)
+        let r = try CLI.run(["gate", "c/case.yaml", "--level", "release", "--format", format], in: dir.url,
+                            environment: ["GITHUB_STEP_SUMMARY": dir.path("summary.md")])
+        #expect(r.status == 1)
+        switch format {
+        case "sarif": #expect(r.stdout.contains("\"version\": \"2.1.0\""))
+        case "junit": #expect(r.stdout.contains("<testsuites"))
+        case "github":
+            #expect(r.stdout.hasPrefix("::error file="))
+            #expect(FileManager.default.contents(atPath: dir.path("summary.md")).map { String(decoding: $0, as: UTF8.self).contains("## Assumption ledger") } == true)
+        case "json": #expect(r.stdout.contains("\"kind\" : \"warrant.check\"") || r.stdout.contains("\"kind\": \"warrant.check\""))
+        default: #expect(r.stdout.contains("check failed at level release"))
+        }
+        let draft = try CLI.run(["gate", "c/case.yaml", "--level", "draft"], in: dir.url)
+        #expect(draft.status == 0)
+    }
+
+    @Test("diff prints what changed between two versions")
+    func diff() throws {
+        let dir = try ScratchCopy(of: EvidenceCLITests.example)
+        try FileManager.default.copyItem(atPath: dir.path("case.yaml"), toPath: dir.path("old.yaml"))
+        let text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "    supported_by: [G2]\n", with: "    supported_by: [G2, G3]\n")
+            + "\n  G3:\n    type: claim\n    text: The agent cannot exfiltrate its weights.\n    undeveloped: true\n"
+        try Data(changed.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+        let r = try CLI.run(["diff", "old.yaml", "case.yaml"], in: dir.url)
+        #expect(r.status == 0)
+        #expect(r.stdout == "+ claim G3 added under G1: The agent cannot exfiltrate its weights.\n")
+    }
+}

@@ -1,0 +1,155 @@
+import WarrantCore
+import WarrantEvidence
+
+/// A semantic diff of two versions of a case, for pull-request review: nodes
+/// added, removed and changed; statuses changed; assumptions opened, discharged,
+/// waived or invalidated; evidence whose state changed. Link changes that only
+/// attach an added node, or detach a removed one, are folded into that node.
+public struct CaseDiff: Sendable {
+    public enum Change: Sendable, Equatable {
+        case added(id: String, type: NodeType, text: String, attachedTo: [String])
+        case removed(id: String, type: NodeType, text: String)
+        case changed(id: String, type: NodeType, what: [String])
+        case assumption(id: String, from: AssumptionStatus, to: AssumptionStatus, by: [String], consequences: [String] = [])
+        case status(id: String, type: NodeType, from: NodeStatus, to: NodeStatus)
+        case evidence(id: String, from: String, to: String, consequences: [String] = [])
+    }
+
+    public var changes: [Change]
+
+    public init(old: CaseAnalysis, new: CaseAnalysis) {
+        let a = old.assuranceCase, b = new.assuranceCase
+        let oldIDs = Set(a.nodes.map(\.id)), newIDs = Set(b.nodes.map(\.id))
+        let added = newIDs.subtracting(oldIDs), removed = oldIDs.subtracting(newIDs)
+        var changes: [Change] = []
+        for node in b.nodes where added.contains(node.id) {
+            let parents = b.nodes.filter { p in p.allReferences.contains { $0.reference.target == node.id } }.map(\.id)
+            changes.append(.added(id: node.id, type: node.type, text: node.text?.value ?? "", attachedTo: parents))
+        }
+        for node in a.nodes where removed.contains(node.id) {
+            changes.append(.removed(id: node.id, type: node.type, text: node.text?.value ?? ""))
+        }
+        let oldLedger = Dictionary(old.report.assumptions.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        let newLedger = Dictionary(new.report.assumptions.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
+        let oldStatus = old.statusByID, newStatus = new.statusByID
+        for node in b.nodes where !added.contains(node.id) {
+            guard let before = a[node.id] else { continue }
+            var what: [String] = []
+            if before.type != node.type { what.append("type \(before.type.rawValue) → \(node.type.rawValue)") }
+            if before.text?.value != node.text?.value { what.append("text") }
+            func links(_ name: String, _ x: [Reference], _ y: [Reference], folding: Bool) {
+                let xs = x.map(\.written), ys = y.map(\.written)
+                let plus = ys.filter { !xs.contains($0) && !(folding && added.contains($0)) }
+                let minus = xs.filter { !ys.contains($0) && !(folding && removed.contains($0)) }
+                if !plus.isEmpty { what.append("\(name) +" + plus.joined(separator: ", +")) }
+                if !minus.isEmpty { what.append("\(name) −" + minus.joined(separator: ", −")) }
+            }
+            links("supported_by", before.supportedBy, node.supportedBy, folding: true)
+            links("in_context_of", before.inContextOf, node.inContextOf, folding: true)
+            links("challenges", before.challenges, node.challenges, folding: true)
+            // A new discharge is reported with the assumption's transition below.
+            let dischargeExplained = oldLedger[node.id]?.status != newLedger[node.id]?.status
+            if !dischargeExplained { links("discharged_by", before.dischargedBy, node.dischargedBy, folding: true) }
+            if before.undeveloped != node.undeveloped { what.append(node.undeveloped ? "marked undeveloped" : "developed") }
+            if before.evidence?.requirements.map(\.text) != node.evidence?.requirements.map(\.text) {
+                what.append("require: \(before.evidence?.requirements.map(\.text) ?? []) → \(node.evidence?.requirements.map(\.text) ?? [])")
+            }
+            if before.scheming.gate != node.scheming.gate { what.append("gate \(before.scheming.gate?.rawValue ?? "blocking") → \(node.scheming.gate?.rawValue ?? "blocking")") }
+            if before.scheming.waiver?.until != node.scheming.waiver?.until || before.scheming.waiver?.by != node.scheming.waiver?.by {
+                if !dischargeExplained { what.append("waiver") }
+            }
+            if !what.isEmpty { changes.append(.changed(id: node.id, type: node.type, what: what)) }
+
+            if node.type == .assumption, let o = oldLedger[node.id], let n = newLedger[node.id], o.status != n.status {
+                changes.append(.assumption(id: node.id, from: o.status, to: n.status,
+                                           by: n.status == .waived ? [n.waiver?.by ?? "?"] : n.dischargedBy))
+            } else if node.type == .evidence, let o = old.evidence?.states[node.id], let n = new.evidence?.states[node.id], o.name != n.name {
+                changes.append(.evidence(id: node.id, from: o.name, to: n.name))
+            } else if let o = oldStatus[node.id], let n = newStatus[node.id], o != n, node.type != .assumption {
+                changes.append(.status(id: node.id, type: node.type, from: o, to: n))
+            }
+        }
+        self.changes = Self.foldConsequences(changes, in: b)
+    }
+
+    /// Status changes of nodes above an assumption or evidence change are its
+    /// consequences: they are listed with it rather than on their own.
+    static func foldConsequences(_ changes: [Change], in c: AssuranceCase) -> [Change] {
+        var parents: [String: [String]] = [:]
+        for node in c.nodes {
+            for ref in node.supportedBy + node.inContextOf + node.dischargedBy { parents[ref.target, default: []].append(node.id) }
+        }
+        func ancestors(_ id: String) -> [String] {
+            var seen = Set([id]), order: [String] = [], queue = [id], head = 0
+            while head < queue.count {
+                let x = queue[head]; head += 1
+                for p in parents[x] ?? [] where seen.insert(p).inserted { order.append(p); queue.append(p) }
+            }
+            return order
+        }
+        var statusChanges: [String: String] = [:]
+        for change in changes {
+            if case .status(let id, let type, let from, let to) = change { statusChanges[id] = "\(type.rawValue) \(id) \(from.rawValue) → \(to.rawValue)" }
+        }
+        var folded = Set<String>()
+        var out: [Change] = []
+        for change in changes {
+            switch change {
+            case .assumption(let id, let from, let to, let by, _):
+                let caused = ancestors(id).filter { statusChanges[$0] != nil && !folded.contains($0) }
+                folded.formUnion(caused)
+                out.append(.assumption(id: id, from: from, to: to, by: by, consequences: caused.map { statusChanges[$0]! }))
+            case .evidence(let id, let from, let to, _):
+                let caused = ancestors(id).filter { statusChanges[$0] != nil && !folded.contains($0) }
+                folded.formUnion(caused)
+                out.append(.evidence(id: id, from: from, to: to, consequences: caused.map { statusChanges[$0]! }))
+            default:
+                out.append(change)
+            }
+        }
+        return out.filter { if case .status(let id, _, _, _) = $0 { return !folded.contains(id) } else { return true } }
+    }
+
+    public var isEmpty: Bool { changes.isEmpty }
+
+    /// One line per change.
+    public func text() -> String {
+        if changes.isEmpty { return "no changes\n" }
+        return changes.map { line($0, markdown: false) }.joined(separator: "\n") + "\n"
+    }
+
+    /// A Markdown list for a pull-request comment.
+    public func markdown() -> String {
+        if changes.isEmpty { return "### Safety case diff\n\nNo changes to the argument.\n" }
+        return "### Safety case diff\n\n" + changes.map { "- " + line($0, markdown: true) }.joined(separator: "\n") + "\n"
+    }
+
+    func result(_ consequences: [String]) -> String {
+        consequences.isEmpty ? "" : "; as a result: " + consequences.joined(separator: ", ")
+    }
+
+    func line(_ change: Change, markdown: Bool) -> String {
+        func code(_ s: String) -> String { markdown ? "`\(s)`" : s }
+        switch change {
+        case .added(let id, let type, let text, let parents):
+            return "+ \(type.rawValue) \(code(id)) added" + (parents.isEmpty ? "" : " under \(parents.map(code).joined(separator: ", "))") + ": \(text)"
+        case .removed(let id, let type, let text):
+            return "- \(type.rawValue) \(code(id)) removed: \(text)"
+        case .changed(let id, let type, let what):
+            return "~ \(type.rawValue) \(code(id)) changed: \(what.joined(separator: "; "))"
+        case .assumption(let id, let from, let to, let by, let consequences):
+            let verb: String
+            switch to {
+            case .discharged: verb = "discharged" + (by.isEmpty ? "" : " by \(by.map(code).joined(separator: ", "))")
+            case .waived: verb = "waived" + (by.isEmpty ? "" : " by \(by.joined(separator: ", "))")
+            case .open: verb = "opened"
+            case .invalidated: verb = "invalidated"
+            }
+            return "~ assumption \(code(id)) \(verb) (\(from.rawValue) → \(to.rawValue))" + result(consequences)
+        case .status(let id, let type, let from, let to):
+            return "~ \(type.rawValue) \(code(id)) status \(from.rawValue) → \(to.rawValue)"
+        case .evidence(let id, let from, let to, let consequences):
+            return "~ evidence \(code(id)) \(from) → \(to)" + result(consequences)
+        }
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+import WarrantCore
+import WarrantEvidence
+import WarrantJSON
+
+/// The Markdown report a reviewer reads on GitHub: verdict, the argument as
+/// Mermaid diagrams, per-leg statuses, the assumption and defeater ledgers, the
+/// evidence table, completeness figures, findings, and plots. The same inputs
+/// give the same bytes: nothing depends on the clock.
+public struct MarkdownReport {
+    public var analysis: CaseAnalysis
+    /// File names of the plots written beside the report, with their titles.
+    public var plots: [(file: String, title: String)] = []
+
+    public init(analysis: CaseAnalysis) {
+        self.analysis = analysis
+    }
+
+    /// The plots to write beside a report at `reportPath`: file path and SVG text.
+    public static func plots(for analysis: CaseAnalysis, reportPath: String) -> [(path: String, title: String, svg: String)] {
+        let records = Array(analysis.evidence?.records.values ?? [:].values).sorted { $0.id < $1.id }
+        let base = (reportPath as NSString).deletingPathExtension
+        return ReportPlots.all.compactMap { plot in
+            plot.svg(records: records).map { ("\(base)-\(plot.name).svg", plot.title, $0) }
+        }
+    }
+
+    public func render() -> String {
+        var out = ""
+        let c = analysis.assuranceCase
+        let report = analysis.report
+        let statuses = analysis.statusByID
+        let title = c.header?.title?.value ?? c.header?.id?.value ?? report.inputs.joined(separator: ", ")
+        out += "# Safety case report: \(cell(title))\n\n"
+
+        // Verdict.
+        let verdict = analysis.passed ? "✅ PASS" : "❌ FAIL"
+        out += "| | |\n|---|---|\n"
+        out += "| **Verdict** | \(verdict) at gate level `\(report.level.rawValue)`\(report.strict ? " (strict)" : "") |\n"
+        out += "| **Root claim** | `\(report.root ?? "none")` is **\(report.rootStatus?.rawValue ?? "undetermined")** |\n"
+        if let id = c.header?.id { out += "| **Case** | `\(id.value)` |\n" }
+        if let model = c.header?.modelPath {
+            let sha = analysis.evidence.flatMap { _ in modelHash(model) }
+            out += "| **Model** | `\(model.value)`\(sha.map { " (SHA-256 `\($0.prefix(16))…`)" } ?? "") |\n"
+        }
+        if let origin = c.header?.template { out += "| **Template** | \(origin.name) \(origin.version ?? "") |\n" }
+        out += "| **Findings** | \(report.count(.error)) errors, \(report.count(.warning)) warnings, \(report.count(.info)) notes |\n"
+        out += "| **Files** | \(report.inputs.map { "`\($0)`" }.joined(separator: ", ")) |\n\n"
+
+        // The argument.
+        out += "## Argument\n\n"
+        out += "Claims are rectangles, strategies parallelograms, evidence circles, assumptions (A) and justifications (J) "
+        out += "stadiums, context rounded, defeaters hexagons; ◇ marks an undeveloped node. "
+        out += "Green: supported; yellow: open; red: defeated. Dotted arrows attach context; crossed arrows challenge.\n\n"
+        if c.nodes.count <= MermaidDiagram.maximumNodesPerDiagram || analysis.legs.isEmpty {
+            out += "```mermaid\n\(MermaidDiagram.flowchart(analysis))\n```\n\n"
+        } else {
+            // One overview, then one diagram per leg.
+            var overview = Set<String>()
+            if let root = report.root, let r = c[root] {
+                overview.insert(root)
+                for ref in r.supportedBy + r.inContextOf { overview.insert(ref.target) }
+                for leg in analysis.legs { overview.insert(leg.id) }
+            }
+            out += "### Overview\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: overview))\n```\n\n"
+            for leg in analysis.legs {
+                out += "### Leg `\(leg.id)`\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: Set(analysis.subtree(of: leg.id))))\n```\n\n"
+            }
+        }
+
+        // Legs.
+        let legs = analysis.legs
+        if !legs.isEmpty {
+            out += "## Legs\n\n| Leg | Family | Status | Open below | Defeated below | Claim |\n|---|---|---|---|---|---|\n"
+            for leg in legs {
+                let below = analysis.subtree(of: leg.id)
+                let open = below.filter { statuses[$0] == .open }.count
+                let defeated = below.filter { statuses[$0] == .defeated }.count
+                out += "| `\(leg.id)` | \(leg.scheming.family?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "–") | \(badge(statuses[leg.id] ?? .open)) | \(open) | \(defeated) | \(cell(leg.text?.value ?? "")) |\n"
+            }
+            out += "\n"
+        }
+
+        // Assumptions.
+        out += "## Assumption ledger\n\n"
+        if report.assumptions.isEmpty {
+            out += "No assumptions.\n\n"
+        } else {
+            out += "| Assumption | Gate | Research | Status | Discharged by / waiver | Text |\n|---|---|---|---|---|---|\n"
+            for a in report.assumptions {
+                var by = a.dischargedBy.isEmpty ? "–" : a.dischargedBy.map { "`\($0)`" }.joined(separator: ", ")
+                if let w = a.waiver {
+                    by = "waived by \(cell(w.by ?? "?")) until \(w.until ?? "?")\(a.waiverExpired ? " (**expired**)" : ""): \(cell(w.reason ?? ""))"
+                }
+                let research = a.research?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "–"
+                out += "| `\(a.id)` | \(a.gate.rawValue) | \(research) | \(assumptionBadge(a.status)) | \(by) | \(cell(a.text ?? "")) |\n"
+            }
+            let open = report.assumptions.filter { $0.status == .open }
+            out += "\n\(report.assumptions.count) assumptions: \(open.count) open (\(open.filter { $0.gate == .blocking }.count) blocking), "
+            out += "\(report.assumptions.filter { $0.status == .discharged }.count) discharged, "
+            out += "\(report.assumptions.filter { $0.status == .waived }.count) waived, "
+            out += "\(report.assumptions.filter { $0.status == .invalidated }.count) invalidated.\n\n"
+        }
+
+        // Defeaters.
+        let defeaters = c.nodes.filter { $0.type == .defeater }
+        out += "## Defeater ledger\n\n"
+        if defeaters.isEmpty {
+            out += "No defeaters recorded.\n\n"
+        } else {
+            out += "| Defeater | Challenges | Status | Text |\n|---|---|---|---|\n"
+            for d in defeaters {
+                let state: String
+                switch statuses[d.id] ?? .open {
+                case .supported: state = "🔴 sustained"
+                case .open: state = "🟡 open"
+                case .defeated: state = "🟢 refuted"
+                }
+                out += "| `\(d.id)` | \(d.challenges.map { "`\($0.written)`" }.joined(separator: ", ")) | \(state) | \(cell(d.text?.value ?? "")) |\n"
+            }
+            out += "\n"
+        }
+
+        // Evidence.
+        let evidence = c.nodes.filter { $0.type == .evidence }
+        out += "## Evidence\n\n"
+        if evidence.isEmpty {
+            out += "No evidence nodes.\n\n"
+        } else {
+            out += "| Node | State | Record | Kind | Model | Date | Requirements |\n|---|---|---|---|---|---|---|\n"
+            for e in evidence {
+                let state = analysis.evidence?.states[e.id]
+                let record = analysis.evidence?.records[e.id]
+                let stateText: String
+                switch state {
+                case .passing?: stateText = "🟢 passing"
+                case .failing?: stateText = "🔴 failing"
+                case .tampered?: stateText = "🔴 tampered"
+                case .stale?: stateText = "🟡 stale"
+                case .wrongKind?: stateText = "🟡 wrong kind"
+                case .missing?, nil: stateText = "🟡 missing"
+                }
+                let date = record.map { $0.source?["created"]?.string ?? $0.producer.time }.map { String($0.prefix(10)) } ?? "–"
+                let model = record?.subject.map { s in (s.name ?? "") + (s.sha256.map { " `\($0.prefix(8))`" } ?? "") } ?? "–"
+                let requirements = (e.evidence?.requirements ?? []).map { req -> String in
+                    guard let value = record?.metrics[req.metric]?.value else { return "`\(req.text)` (no value)" }
+                    let ok = !value.isNaN && req.op.holds(value, req.value)
+                    return "\(ok ? "✓" : "✗") \(req.metric) = \(value.isNaN ? "NaN" : JSONValue.format(value)) (\(req.op.rawValue) \(JSONValue.format(req.value)))"
+                }.joined(separator: "<br>")
+                out += "| `\(e.id)` | \(stateText) | \(record.map { "`\($0.id.prefix(12))`" } ?? "–") | \(record?.kind ?? "–") | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
+            }
+            out += "\n"
+        }
+
+        // Completeness.
+        let claims = c.nodes.filter { $0.type == .claim }
+        let supportedClaims = claims.filter { statuses[$0.id] == .supported }.count
+        let undeveloped = c.nodes.filter { $0.type.needsSupport && ($0.undeveloped || $0.supportedBy.isEmpty) }.count
+        let passing = evidence.filter { analysis.evidence?.states[$0.id] == .passing }.count
+        out += "## Completeness\n\n"
+        out += "- Claims supported: \(supportedClaims) of \(claims.count) (\(percent(supportedClaims, claims.count)))\n"
+        out += "- Undeveloped claims and strategies: \(undeveloped)\n"
+        out += "- Evidence passing: \(passing) of \(evidence.count) (\(percent(passing, evidence.count)))\n"
+        out += "- Defeaters open or sustained: \(defeaters.filter { statuses[$0.id] != .defeated }.count) of \(defeaters.count)\n\n"
+
+        // Findings.
+        out += "## Findings\n\n"
+        let shown = report.findings.filter { $0.severity != .info }
+        if shown.isEmpty {
+            out += "No errors or warnings at level `\(report.level.rawValue)`.\n\n"
+        } else {
+            out += "| Severity | Rule | Where | Message |\n|---|---|---|---|\n"
+            for f in shown {
+                let name = Rules.find(f.rule)?.name ?? ""
+                out += "| \(f.severity.rawValue) | `\(f.rule)` \(name) | \(f.location.map { "`\($0)`" } ?? "–") | \(cell(f.message)) |\n"
+            }
+            out += "\n"
+        }
+
+        if !plots.isEmpty {
+            out += "## Plots\n\n"
+            for plot in plots { out += "![\(plot.title)](\(plot.file))\n\n" }
+        }
+        out += "---\nMade by Warrant \(WarrantVersion.string) from \(report.inputs.joined(separator: ", ")).\n"
+        return out
+    }
+
+    func modelHash(_ model: LocatedString) -> String? {
+        try? Hashing.sha256Hex(fileAt: CaseLoader.resolve(model.value, from: model.location.file))
+    }
+
+    func badge(_ s: NodeStatus) -> String {
+        switch s {
+        case .supported: return "🟢 supported"
+        case .open: return "🟡 open"
+        case .defeated: return "🔴 defeated"
+        }
+    }
+
+    func assumptionBadge(_ s: AssumptionStatus) -> String {
+        switch s {
+        case .discharged: return "🟢 discharged"
+        case .waived: return "🔵 waived"
+        case .open: return "🟡 open"
+        case .invalidated: return "🔴 invalidated"
+        }
+    }
+
+    func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "–" : "\(Int((Double(a) / Double(b) * 100).rounded()))%" }
+
+    /// Text safe inside a Markdown table cell.
+    func cell(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).joined(separator: " ").replacingOccurrences(of: "|", with: "\\|")
+    }
+}

@@ -1,0 +1,75 @@
+import WarrantCore
+
+/// The argument as Mermaid flowcharts in GSN style: claims as rectangles,
+/// strategies as parallelograms, evidence as circles, assumptions and
+/// justifications as stadiums marked A and J, context rounded, defeaters as
+/// hexagons; ◇ marks undeveloped nodes; fill colours give the status.
+public enum MermaidDiagram {
+    /// Above this many nodes, the report draws one diagram per leg.
+    public static let maximumNodesPerDiagram = 60
+
+    /// One diagram of the given nodes (all, when `only` is nil), in case order.
+    public static func flowchart(_ analysis: CaseAnalysis, only: Set<String>? = nil) -> String {
+        let c = analysis.assuranceCase
+        let statuses = analysis.statusByID
+        let nodes = c.nodes.filter { only?.contains($0.id) ?? true }
+        var ids: [String: String] = [:]
+        for (k, node) in nodes.enumerated() { ids[node.id] = "n\(k)" }
+        var lines = ["flowchart TD"]
+        for node in nodes {
+            lines.append("  " + shape(node, id: ids[node.id]!))
+        }
+        for node in nodes {
+            let from = ids[node.id]!
+            for ref in node.supportedBy { if let to = ids[ref.target] { lines.append("  \(from) --> \(to)") } }
+            for ref in node.inContextOf { if let to = ids[ref.target] { lines.append("  \(from) -.-> \(to)") } }
+            for ref in node.dischargedBy { if let to = ids[ref.target] { lines.append("  \(from) -. discharged by .-> \(to)") } }
+            for ref in node.challenges {
+                if let to = ids[ref.linkTarget ?? ref.target] ?? ids[ref.target] { lines.append("  \(from) --x \(to)") }
+            }
+        }
+        lines.append("  classDef supported fill:#d4edda,stroke:#1e7e34,color:#111")
+        lines.append("  classDef open fill:#fff3cd,stroke:#b8860b,color:#111")
+        lines.append("  classDef defeated fill:#f8d7da,stroke:#b21f2d,color:#111")
+        for status in NodeStatus.allCases {
+            let members = nodes.filter { (statuses[$0.id] ?? .open) == status }.map { ids[$0.id]! }
+            if !members.isEmpty { lines.append("  class \(members.joined(separator: ",")) \(status.rawValue)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func shape(_ node: ArgumentNode, id: String) -> String {
+        let undeveloped = node.undeveloped ? " ◇" : ""
+        let text = node.text.map { ": " + truncate($0.value, node.type == .evidence ? 40 : 70) } ?? ""
+        let label = escape(node.id + text + undeveloped)
+        switch node.type {
+        case .claim: return "\(id)[\"\(label)\"]"
+        case .strategy: return "\(id)[/\"\(label)\"/]"
+        case .evidence: return "\(id)((\"\(label)\"))"
+        case .assumption: return "\(id)([\"A · \(label)\"])"
+        case .justification: return "\(id)([\"J · \(label)\"])"
+        case .context: return "\(id)(\"\(label)\")"
+        case .defeater: return "\(id){{\"\(label)\"}}"
+        }
+    }
+
+    static func truncate(_ s: String, _ n: Int) -> String {
+        let flat = s.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count <= n ? flat : String(flat.prefix(n - 1)) + "…"
+    }
+
+    /// Mermaid labels: quotes and angle brackets as entity codes.
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "\"": out += "#quot;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            case "#": out += "#35;"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import WarrantEvidence
+import WarrantJSON
+
+/// A figure the report draws from evidence records, as SVG beside the report.
+/// Evaluation kinds add theirs by adding a plot here.
+public protocol ReportPlot: Sendable {
+    /// File-name suffix, e.g. `sae-frontier`.
+    var name: String { get }
+    var title: String { get }
+    /// The SVG, or nil when the records hold nothing to draw.
+    func svg(records: [EvidenceRecord]) -> String?
+}
+
+/// All plots the report knows.
+public enum ReportPlots {
+    public static let all: [any ReportPlot] = [SAEFrontierPlot()]
+}
+
+/// The SAE frontier: L0 against KL divergence (or CE increase), one series per loss.
+public struct SAEFrontierPlot: ReportPlot {
+    public var name: String { "sae-frontier" }
+    public var title: String { "SAE frontier: active features (L0) against KL divergence, by loss" }
+
+    public init() {}
+
+    public func svg(records: [EvidenceRecord]) -> String? {
+        var series: [String: [(x: Double, y: Double)]] = [:]
+        var yName = "kl"
+        let sae = records.filter { $0.kind == "interpretability.sae" }
+        if !sae.contains(where: { $0.metrics["kl"] != nil }) { yName = "ce_increase" }
+        for r in sae {
+            guard let l0 = r.metrics["l0"]?.value, let y = r.metrics[yName]?.value, l0.isFinite, y.isFinite else { continue }
+            let loss = r.configuration["loss"]?.string ?? "unknown"
+            series[loss, default: []].append((l0, y))
+        }
+        guard !series.isEmpty else { return nil }
+        return SVGChart(title: title, xLabel: "L0 (active features per token)", yLabel: yName == "kl" ? "KL(original ‖ spliced)" : "CE increase",
+                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }).render()
+    }
+}
+
+/// A small, deterministic line-and-marker chart.
+struct SVGChart {
+    var title: String
+    var xLabel: String
+    var yLabel: String
+    var series: [(name: String, points: [(x: Double, y: Double)])]
+
+    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+
+    func render() -> String {
+        let width = 640.0, height = 400.0, left = 70.0, right = 150.0, top = 40.0, bottom = 60.0
+        let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
+        let (x0, x1) = Self.niceRange(xs.min()!, xs.max()!), (y0, y1) = Self.niceRange(ys.min()!, ys.max()!)
+        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * (width - left - right) }
+        func py(_ y: Double) -> Double { height - bottom - (y - y0) / (y1 - y0) * (height - top - bottom) }
+        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+        out += "<text x=\"\(f(width / 2))\" y=\"22\" text-anchor=\"middle\" font-size=\"14\">\(xml(title))</text>\n"
+        // Axes and ticks.
+        out += "<line x1=\"\(f(left))\" y1=\"\(f(height - bottom))\" x2=\"\(f(width - right))\" y2=\"\(f(height - bottom))\" stroke=\"black\"/>\n"
+        out += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(height - bottom))\" stroke=\"black\"/>\n"
+        for k in 0...4 {
+            let xv = x0 + (x1 - x0) * Double(k) / 4, yv = y0 + (y1 - y0) * Double(k) / 4
+            out += "<line x1=\"\(f(px(xv)))\" y1=\"\(f(height - bottom))\" x2=\"\(f(px(xv)))\" y2=\"\(f(height - bottom + 5))\" stroke=\"black\"/>"
+            out += "<text x=\"\(f(px(xv)))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\">\(tick(xv))</text>\n"
+            out += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(yv)))\" x2=\"\(f(left))\" y2=\"\(f(py(yv)))\" stroke=\"black\"/>"
+            out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(yv) + 4))\" text-anchor=\"end\">\(tick(yv))</text>\n"
+        }
+        out += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">\(xml(xLabel))</text>\n"
+        out += "<text x=\"18\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((top + height - bottom) / 2)))\">\(xml(yLabel))</text>\n"
+        for (k, s) in series.enumerated() {
+            let color = Self.palette[k % Self.palette.count]
+            let points = s.points.map { "\(f(px($0.x))),\(f(py($0.y)))" }.joined(separator: " ")
+            if s.points.count > 1 { out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" points=\"\(points)\"/>\n" }
+            for p in s.points { out += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"4\" fill=\"\(color)\"/>\n" }
+            let ly = top + 10 + Double(k) * 20
+            out += "<rect x=\"\(f(width - right + 15))\" y=\"\(f(ly - 9))\" width=\"12\" height=\"12\" fill=\"\(color)\"/>"
+            out += "<text x=\"\(f(width - right + 33))\" y=\"\(f(ly + 1))\">\(xml(s.name))</text>\n"
+        }
+        return out + "</svg>\n"
+    }
+
+    /// A range padded to round numbers (and never empty).
+    static func niceRange(_ lo: Double, _ hi: Double) -> (Double, Double) {
+        if lo == hi { return (lo - 1, hi + 1) }
+        let pad = (hi - lo) * 0.05
+        return (lo - pad, hi + pad)
+    }
+
+    func f(_ v: Double) -> String { JSONValue.format((v * 100).rounded() / 100) }
+
+    func tick(_ v: Double) -> String {
+        let a = abs(v)
+        if a != 0 && (a < 0.01 || a >= 10_000) {
+            let e = Int((log10(a)).rounded(.down))
+            return f(v / pow(10, Double(e))) + "e" + String(e)
+        }
+        return JSONValue.format((v * 1000).rounded() / 1000)
+    }
+
+    func xml(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import WarrantCore
+import WarrantEvidence
+import WarrantJSON
+@testable import WarrantReport
+
+final class Scratch {
+    let url: URL
+    init() throws {
+        url = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(at: url) }
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        let f = url.appendingPathComponent(name)
+        try Data(text.utf8).write(to: f)
+        return f.path
+    }
+}
+
+/// Analyses a case whose evidence nodes listed in `passing` pass.
+func analyse(_ path: String, level: GateLevel = .draft, passing: Set<String> = []) throws -> CaseAnalysis {
+    let loaded = try CaseLoader().load(paths: [path])[0]
+    var assessment = EvidenceAssessment()
+    for node in loaded.assuranceCase.nodes where node.type == .evidence {
+        assessment.states[node.id] = passing.contains(node.id) ? .passing : .missing("test")
+    }
+    let report = Checker.check(loaded, options: CheckOptions(level: level, evidenceStatus: assessment.statusFunction, today: "2026-11-26"))
+    return CaseAnalysis(loaded: loaded, report: report, evidence: assessment)
+}
+
+let sampleCase = """
+warrant: 1
+case: { id: sample, title: A sample case }
+nodes:
+  G1: { type: claim, text: "The model is safe \\"enough\\" | here", supported_by: [S1], in_context_of: [C1] }
+  C1: { type: context, text: the deployment }
+  S1: { type: strategy, text: Argument over two legs, supported_by: [G2, G3], in_context_of: [A1] }
+  G2: { type: claim, family: harm_control, text: "control holds | really", supported_by: [E1] }
+  G3: { type: claim, text: not capable, undeveloped: true }
+  E1: { type: evidence, text: a control evaluation, require: ["upper_bound < 0.01"] }
+  A1: { type: assumption, text: the red team is strong, gate: blocking, research: open_problem, discharged_by: [E1] }
+  D1: { type: defeater, text: the protocol may differ, challenges: ["G2 -> E1"], undeveloped: true }
+"""
+
+@Suite("Markdown report")
+struct MarkdownReportTests {
+    @Test("every section is there, and the same inputs give the same bytes")
+    func sections() throws {
+        let dir = try Scratch()
+        let path = try dir.write("case.yaml", sampleCase)
+        let a = try analyse(path, passing: ["E1"])
+        let text = MarkdownReport(analysis: a).render()
+        for heading in ["# Safety case report: A sample case", "## Argument", "```mermaid", "## Legs", "## Assumption ledger",
+                        "## Defeater ledger", "## Evidence", "## Completeness", "## Findings"] {
+            #expect(text.contains(heading), "missing \(heading)")
+        }
+        #expect(text.contains("| `A1` | blocking | open problem | 🟢 discharged | `E1` |"))
+        #expect(text.contains("| `D1` | `G2 -> E1` | 🟡 open |"))
+        #expect(text.contains("\\|"), "pipes are escaped in table cells")
+        #expect(text.contains("n0[\"G1: The model is safe #quot;enough#quot; | here\"]"))
+        #expect(text.contains("n7{{\"D1: the protocol may differ ◇\"}}"))
+        #expect(text.contains("n7 --x n5"))
+        #expect(text == MarkdownReport(analysis: try analyse(path, passing: ["E1"])).render())
+    }
+
+    @Test("a large case gets one diagram per leg")
+    func perLeg() throws {
+        let dir = try Scratch()
+        for file in TemplateLibrary.files(ofSet: "scheming") {
+            try dir.write(file.path, Templates.substitute(["model": "m", "deployment": "d"], in: file.text) + "\n")
+        }
+        let a = try analyse(dir.url.appendingPathComponent("case.yaml").path)
+        let text = MarkdownReport(analysis: a).render()
+        #expect(text.contains("### Overview"))
+        #expect(text.contains("### Leg `SI.G`") && text.contains("### Leg `HC.G`"))
+        #expect(text.components(separatedBy: "```mermaid").count - 1 == 1 + a.legs.count)
+    }
+
+    @Test("the SAE frontier plot draws one series per loss, deterministically")
+    func plot() {
+        func record(_ loss: String, l0: Double, kl: Double) -> EvidenceRecord {
+            var r = EvidenceRecord(kind: "interpretability.sae", producer: .init(tool: "t", version: "0", time: "2026-11-26T00:00:00Z"))
+            r.configuration = ["loss": .string(loss)]
+            r.metrics = ["l0": .init(l0), "kl": .init(kl)]
+            return r
+        }
+        let records = [record("local", l0: 30, kl: 0.2), record("local", l0: 12, kl: 0.5), record("e2e", l0: 8, kl: 0.05), record("e2e", l0: 4, kl: 0.09)]
+        let svg = SAEFrontierPlot().svg(records: records)
+        #expect(svg?.components(separatedBy: "<polyline").count == 3)
+        #expect(svg?.contains(">e2e</text>") == true && svg?.contains(">local</text>") == true)
+        #expect(svg == SAEFrontierPlot().svg(records: records.reversed()))
+        #expect(SAEFrontierPlot().svg(records: []) == nil)
+    }
+}
+
+@Suite("CI formats")
+struct CIFormatTests {
+    func failingAnalysis() throws -> CaseAnalysis {
+        let dir = try Scratch()
+        let path = try dir.write("case.yaml", sampleCase + "\n  X1: { type: claim, text: stray, suported_by: [G1] }\n")
+        return try analyse(path, level: .release)
+    }
+
+    @Test("SARIF names the tool, the rules and each finding's location")
+    func sarif() throws {
+        let a = try failingAnalysis()
+        let log = try JSONValue.parse(SARIF.render([a]))
+        #expect(log["version"] == .string("2.1.0"))
+        let run = try #require(log["runs"]?.array?.first)
+        #expect(run["tool"]?["driver"]?["name"] == .string("warrant"))
+        #expect(run["tool"]?["driver"]?["rules"]?.array?.count == Rules.all.count)
+        let results = try #require(run["results"]?.array)
+        let unknownKey = try #require(results.first { $0["ruleId"] == .string("F03") })
+        #expect(unknownKey["level"] == .string("error"))
+        let region = unknownKey["locations"]?.array?.first?["physicalLocation"]?["region"]
+        #expect(region?["startLine"] == .number(12))
+        #expect(region?["startColumn"] == .number(35))
+    }
+
+    @Test("JUnit has one test case per rule and fails the ones with findings")
+    func junit() throws {
+        let xml = JUnit.render([try failingAnalysis()])
+        #expect(xml.hasPrefix("<?xml"))
+        #expect(xml.contains("<testcase classname=\"warrant.format\" name=\"F03 unknown-key\">"))
+        #expect(xml.contains("<testcase classname=\"warrant.structure\" name=\"S07 support-cycle\"/>"))
+        #expect(xml.components(separatedBy: "<testcase ").count - 1 == Rules.all.count)
+    }
+
+    @Test("GitHub annotations escape their text and stay within GitHub's limits")
+    func github() throws {
+        let dir = try Scratch()
+        var nodes = "  G0: { type: claim, text: top, supported_by: [" + (1...15).map { "G\($0)" }.joined(separator: ", ") + "] }\n"
+        for k in 1...15 { nodes += "  G\(k): { type: claim, text: \"a, b: c\" }\n" }
+        let path = try dir.write("case.yaml", "warrant: 1\ncase: { id: x }\nnodes:\n" + nodes)
+        let out = GitHubAnnotations.render([try analyse(path)])
+        let errors = out.split(separator: "\n").filter { $0.hasPrefix("::error ") }
+        #expect(errors.count == GitHubAnnotations.perLevelLimit)
+        #expect(errors[0].contains("file=") && errors[0].contains(",line=") && errors[0].contains(",col="))
+        #expect(errors[0].contains("title=S09 undeveloped-leaf"))
+        #expect(out.contains("::notice title=warrant::5 more findings"))
+        #expect(GitHubAnnotations.property("a,b:c%\n") == "a%2Cb%3Ac%25%0A")
+    }
+}
+
+@Suite("Case diff")
+struct DiffTests {
+    @Test("one assumption discharged and one claim added: exactly those changes")
+    func diff() throws {
+        let dir = try Scratch()
+        let v1 = """
+        warrant: 1
+        case: { id: d }
+        nodes:
+          G1: { type: claim, text: top, supported_by: [S1] }
+          S1: { type: strategy, text: over legs, supported_by: [G2], in_context_of: [A1] }
+          G2: { type: claim, text: leg one, supported_by: [E1] }
+          E1: { type: evidence, text: eval one }
+          A1: { type: assumption, text: the evals are valid }
+        """
+        let v2 = v1.replacingOccurrences(of: "A1: { type: assumption, text: the evals are valid }",
+                                         with: "A1: { type: assumption, text: the evals are valid, discharged_by: [E1] }")
+            .replacingOccurrences(of: "supported_by: [G2], in_context_of", with: "supported_by: [G2, G3], in_context_of")
+            + "\n  G3: { type: claim, text: leg two, supported_by: [E1] }\n"
+        let old = try analyse(dir.write("v1.yaml", v1), passing: ["E1"])
+        let new = try analyse(dir.write("v2.yaml", v2), passing: ["E1"])
+        let diff = CaseDiff(old: old, new: new)
+        #expect(diff.text() == """
+        + claim G3 added under S1: leg two
+        ~ assumption A1 discharged by E1 (open → discharged); as a result: strategy S1 open → supported, claim G1 open → supported
+
+        """)
+        #expect(diff.markdown().contains("- + claim `G3` added under `S1`: leg two"))
+        #expect(CaseDiff(old: old, new: old).isEmpty)
+    }
+}
