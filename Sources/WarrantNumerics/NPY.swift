@@ -18,13 +18,7 @@ public struct NPYArray: Sendable, Equatable {
     }
 
     public init(contentsOf path: String) throws(TensorFileError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw .unreadable("\(path): \(error.localizedDescription)")
-        }
-        try self.init(data: data)
+        try self.init(data: MappedFile.read(path))
     }
 
     public init(data: Data) throws(TensorFileError) {

@@ -26,13 +26,7 @@ public struct SafetensorsFile: Sendable {
     public var names: [String] { tensors.values.sorted { $0.range.lowerBound < $1.range.lowerBound }.map(\.name) }
 
     public init(contentsOf path: String) throws(TensorFileError) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw .unreadable("\(path): \(error.localizedDescription)")
-        }
-        try self.init(data: data)
+        try self.init(data: MappedFile.read(path))
     }
 
     public init(data: Data) throws(TensorFileError) {

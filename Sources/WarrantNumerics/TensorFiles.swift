@@ -101,3 +101,14 @@ enum ElementDecoding {
         return out
     }
 }
+
+/// Reads a file memory-mapped, so a large weights file costs address space, not memory.
+enum MappedFile {
+    static func read(_ path: String) throws(TensorFileError) -> Data {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw .unreadable("\(path): \(error.localizedDescription)")
+        }
+    }
+}

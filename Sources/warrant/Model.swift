@@ -91,13 +91,7 @@ struct ModelInfo: ParsableCommand {
     var config: String
 
     func run() throws {
-        let model: MLP<Float>
-        do {
-            model = try MLP<Float>.load(configPath: config)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        let model = try loadModel(config)
         for (i, l) in model.config.layers.enumerated() {
             print("layer \(i): \(l.inputs) -> \(l.outputs), \(l.activation.rawValue)  (\(l.weight)\(l.bias.map { ", \($0)" } ?? ""))")
         }
@@ -122,13 +116,7 @@ struct ModelActivations: ParsableCommand {
     var out: String
 
     func run() throws {
-        let model: MLP<Float>
-        do {
-            model = try MLP<Float>.load(configPath: config)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        let model = try loadModel(config)
         guard model.config.task["kind"]?.string == "modular_addition", let p = model.config.task["modulus"]?.number else {
             printError("error: this model's config names no task data (only modular_addition models carry their data)")
             throw ExitCode(2)
@@ -145,5 +133,15 @@ struct ModelActivations: ParsableCommand {
             throw ExitCode(2)
         }
         print("wrote \(out): \(activations.rows) × \(activations.cols) float32")
+    }
+}
+
+/// Loads a model config and its weights; a bad file is exit 2 with the reason.
+func loadModel(_ config: String) throws -> MLP<Float> {
+    do {
+        return try MLP<Float>.load(configPath: config)
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(2)
     }
 }
