@@ -51,6 +51,11 @@ let package = Package(
             name: "WarrantNumerics",
             dependencies: ["COpenBLAS", "WarrantJSON"]
         ),
+        // The built-in interpretability evaluations (SAE first), producing evidence records.
+        .target(
+            name: "WarrantEvals",
+            dependencies: ["WarrantNumerics", "WarrantJSON", "WarrantEvidence"]
+        ),
         // Reports (Markdown, Mermaid, SVG plots) and CI formats (SARIF, JUnit, GitHub), and case diffs.
         .target(
             name: "WarrantReport",
@@ -60,14 +65,14 @@ let package = Package(
         .executableTarget(
             name: "warrant",
             dependencies: [
-                "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics", "WarrantReport",
+                "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics", "WarrantReport", "WarrantEvals",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live beside the code but outside the test suite; run them in release.
         .executableTarget(
             name: "warrant-benchmarks",
-            dependencies: ["WarrantCore", "WarrantNumerics"],
+            dependencies: ["WarrantCore", "WarrantNumerics", "WarrantEvals"],
             path: "Benchmarks/warrant-benchmarks"
         ),
         .testTarget(
@@ -89,6 +94,10 @@ let package = Package(
             name: "WarrantReportTests",
             dependencies: ["WarrantReport", "WarrantCore", "WarrantEvidence", "WarrantJSON"],
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "WarrantEvalsTests",
+            dependencies: ["WarrantEvals", "WarrantNumerics"]
         ),
         .testTarget(
             name: "WarrantCLITests",

@@ -230,6 +230,7 @@ public struct MLP<T: BLASScalar>: Sendable {
     /// with sparse inputs computes it by gathering columns of W instead of a GEMM).
     public func forward(_ x: Matrix<T>, replacing: [String: Matrix<T>] = [:],
                         firstPreActivation: Matrix<T>? = nil) -> Forward {
+        let x = replacing["input"] ?? x
         var inputs: [Matrix<T>] = [x]
         var pre: [Matrix<T>] = []
         var current = x
@@ -276,14 +277,21 @@ public struct MLP<T: BLASScalar>: Sendable {
     /// the pass stops as soon as every requested activation gradient is known.
     /// `firstLayerWeights: false` leaves layer 0's weight gradient to the caller
     /// (who has sparse inputs and scatters `hidden.0.pre`'s gradient instead).
+    ///
+    /// `injecting` adds gradients at hidden activations (`hidden.i`) as the pass goes
+    /// through them: the gradients of loss terms defined on those activations.
     public func backward(_ f: Forward, gradOutput: Matrix<T>, activationGradients: Set<String> = [],
-                         parameters: Bool = true, firstLayerWeights: Bool = true) -> Gradients {
+                         parameters: Bool = true, firstLayerWeights: Bool = true,
+                         injecting: [String: Matrix<T>] = [:]) -> Gradients {
         var dW: [Matrix<T>] = weights.map { Matrix(rows: $0.rows, cols: $0.cols) }
         var dB: [[T]] = biases.map { [T](repeating: 0, count: $0.count) }
         var wanted = activationGradients
         var out: [String: Matrix<T>] = [:]
         var g = gradOutput  // gradient w.r.t. the output of layer i (after its activation)
         for i in stride(from: layerCount - 1, through: 0, by: -1) {
+            if i + 1 < layerCount, let extra = injecting["hidden.\(i)"] {
+                g.withUnsafeMutableBufferPointer { p in extra.withUnsafeBufferPointer { e in for k in p.indices { p[k] += e[k] } } }
+            }
             switch config.layers[i].activation {
             case .relu: Kernels.reluBackward(&g, preActivation: f.pre[i])
             case .gelu: Kernels.geluBackward(&g, preActivation: f.pre[i])

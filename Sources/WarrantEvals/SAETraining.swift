@@ -1,0 +1,235 @@
+import Foundation
+import WarrantNumerics
+
+/// The three training losses of Braun et al. (2024), in the code's normalisation
+/// (interp-methods.md §1.3): element-mean MSE, sparsity (λ/d)·mean‖c‖₁, KL(original ‖ spliced).
+public enum SAELoss: String, Sendable, CaseIterable, Codable {
+    /// MSE(â, a) + (λ/d)·L1.
+    case local
+    /// KL(p_original ‖ p_spliced) + (λ/d)·L1.
+    case e2e
+    /// 0.5·KL + (λ/d)·L1 + Σ_k (β/|K|)·MSE(â⁽ᵏ⁾, a⁽ᵏ⁾) over the later hidden layers K.
+    case e2eDownstream = "e2e+ds"
+}
+
+/// Linear warm-up from 0, then cosine decay to 10 % of the peak (the e2e_sae schedule).
+public struct LearningRateSchedule: Sendable, Equatable {
+    public var peak: Double
+    public var warmupSteps: Int
+    public var totalSteps: Int
+    public var floorFraction = 0.1
+
+    public init(peak: Double, warmupSteps: Int, totalSteps: Int) {
+        self.peak = peak
+        self.warmupSteps = warmupSteps
+        self.totalSteps = totalSteps
+    }
+
+    /// The rate at step s (0-based, as the reference's scheduler counts).
+    public func rate(at s: Int) -> Double {
+        if s < warmupSteps { return peak * Double(s) / Double(max(1, warmupSteps)) }
+        let span = Double(max(1, totalSteps - warmupSteps))
+        let progress = min(1, Double(s - warmupSteps) / span)
+        return peak * (floorFraction + (1 - floorFraction) * 0.5 * (1 + cos(Double.pi * progress)))
+    }
+}
+
+/// How to train an SAE.
+public struct SAETrainingSettings: Sendable, Equatable {
+    public var loss: SAELoss = .local
+    public var dictionarySize = 512
+    /// λ: the sparsity coefficient (the loss uses λ/d).
+    public var lambda = 1.0
+    /// β: the total weight of the downstream MSE terms (e2e+ds).
+    public var beta = 2.5
+    public var steps = 2000
+    public var batchSize = 256
+    public var learningRate = 1e-3
+    /// Warm-up steps (the reference warms up over 5 % of training).
+    public var warmupSteps: Int? = nil
+    public var clipNorm = 10.0
+    public var seed: UInt64 = 0
+    public init() {}
+
+    public var schedule: LearningRateSchedule {
+        LearningRateSchedule(peak: learningRate, warmupSteps: warmupSteps ?? steps / 20, totalSteps: steps)
+    }
+}
+
+/// The terms of one batch's loss.
+public struct SAELossTerms: Sendable {
+    public var mse = 0.0
+    public var sparsity = 0.0
+    public var kl = 0.0
+    public var downstream = 0.0
+    public var total = 0.0
+    public var l0 = 0.0
+}
+
+/// Trains an SAE on a layer of an MLP (or, for `local`, on activations alone).
+public struct SAETrainer {
+    public var settings: SAETrainingSettings
+    /// The frozen model, for e2e losses.
+    public var model: MLP<Float>?
+    /// The activation the SAE reads and replaces (`hidden.0`, `input`, ...).
+    public var layer: String
+
+    public init(settings: SAETrainingSettings, model: MLP<Float>?, layer: String) {
+        self.settings = settings
+        self.model = model
+        self.layer = layer
+    }
+
+    /// Parameters in training form: the raw decoder kept as rows (n × d).
+    struct Parameters {
+        var we: Matrix<Float>
+        var be: [Float]
+        var wdRows: Matrix<Float>
+        var bd: [Float]
+    }
+
+    /// Trains from `inputs`: model inputs for e2e losses, or the activations themselves when
+    /// `model` is nil (local only). `progress` is called every `progressEvery` steps.
+    public func train(inputs: Matrix<Float>, progressEvery: Int = 100,
+                      progress: (Int, SAELossTerms) -> Void = { _, _ in }) -> (SparseAutoencoder, SAELossTerms) {
+        precondition(model != nil || settings.loss == .local, "e2e losses need the model")
+        var g = SeededGenerator(seed: settings.seed)
+        // Activations of the layer (and, for e2e, the original logits and downstream activations).
+        let clean = model?.forward(inputs)
+        let activations = clean.map { $0[layer]! } ?? inputs
+        let d = activations.cols, n = settings.dictionarySize
+        var sae = SparseAutoencoder.initialized(inputDimension: d, dictionarySize: n, generator: &g)
+        var p = Parameters(we: sae.encoderWeight, be: sae.encoderBias, wdRows: sae.decoderWeight.transposed, bd: sae.decoderBias)
+        var adam = Adam<Float>(learningRate: settings.learningRate)
+        let schedule = settings.schedule
+        var order = Array(0..<inputs.rows)
+        var cursor = order.count
+        let batch = min(settings.batchSize, inputs.rows)
+        var last = SAELossTerms()
+        for step in 0..<settings.steps {
+            if cursor + batch > order.count {
+                g.shuffle(&order)
+                cursor = 0
+            }
+            let rows = Array(order[cursor..<(cursor + batch)])
+            cursor += batch
+            let a = activations.gatherRows(rows)
+            let (terms, grads) = lossAndGradients(p, a: a, rows: rows, inputs: inputs, clean: clean)
+            last = terms
+            // Clip by global norm, then Adam at the scheduled rate.
+            var all = [grads.we.storage, grads.be, grads.wdRows.storage, grads.bd]
+            var sq = 0.0
+            for v in all { sq += Double(Kernels.dot(v, v)) }
+            let norm = sq.squareRoot()
+            if norm > settings.clipNorm {
+                let s = Float(settings.clipNorm / norm)
+                for k in all.indices { all[k] = all[k].map { $0 * s } }
+            }
+            adam.learningRate = schedule.rate(at: step)
+            adam.beginStep()
+            adam.update(&p.we.storage, gradient: all[0], slot: 0)
+            adam.update(&p.be, gradient: all[1], slot: 1)
+            adam.update(&p.wdRows.storage, gradient: all[2], slot: 2)
+            adam.update(&p.bd, gradient: all[3], slot: 3)
+            if (step + 1) % progressEvery == 0 || step + 1 == settings.steps { progress(step + 1, terms) }
+        }
+        sae = SparseAutoencoder(encoderWeight: p.we, encoderBias: p.be, decoderWeight: p.wdRows.transposed, decoderBias: p.bd)
+        return (sae, last)
+    }
+
+    /// Loss terms and gradients for one batch `a` (the layer's activations for `rows`).
+    func lossAndGradients(_ p: Parameters, a: Matrix<Float>, rows: [Int], inputs: Matrix<Float>,
+                          clean: MLP<Float>.Forward?) -> (SAELossTerms, Parameters) {
+        let nTok = a.rows, d = a.cols, n = p.we.rows
+        // Forward: codes, normalised dictionary rows, reconstruction.
+        var pre = Matrix<Float>(rows: nTok, cols: n)
+        LinearAlgebra.gemm(a, p.we, transposeB: true, into: &pre)
+        Kernels.addRowVector(&pre, p.be)
+        var c = pre
+        Kernels.relu(&c)
+        var norms = [Float](repeating: 0, count: n)
+        var dict = p.wdRows
+        dict.withUnsafeMutableBufferPointer { r in
+            for i in 0..<n {
+                var s: Float = 0
+                for k in 0..<d { s += r[i * d + k] * r[i * d + k] }
+                norms[i] = s.squareRoot()
+                let inv = norms[i] > 0 ? 1 / norms[i] : 0
+                for k in 0..<d { r[i * d + k] *= inv }
+            }
+        }
+        var recon = Matrix<Float>(rows: nTok, cols: d)
+        SparseKernels.decode(c, dict, into: &recon)
+        Kernels.addRowVector(&recon, p.bd)
+
+        var terms = SAELossTerms()
+        let active = c.storage.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
+        terms.l0 = Double(active) / Double(nTok)
+        let l1 = c.storage.reduce(0.0) { $0 + Double($1) }
+        terms.sparsity = settings.lambda / Double(d) * l1 / Double(nTok)
+        var diff = recon
+        diff.withUnsafeMutableBufferPointer { r in a.withUnsafeBufferPointer { x in for k in r.indices { r[k] -= x[k] } } }
+        terms.mse = Double(Kernels.dot(diff.storage, diff.storage)) / Double(nTok * d)
+
+        // The gradient with respect to the reconstruction.
+        var dRecon: Matrix<Float>
+        switch settings.loss {
+        case .local:
+            dRecon = diff
+            let s = Float(2.0 / Double(nTok * d))
+            dRecon.withUnsafeMutableBufferPointer { r in for k in r.indices { r[k] *= s } }
+            terms.total = terms.mse + terms.sparsity
+        case .e2e, .e2eDownstream:
+            let model = model!, clean = clean!
+            let x = inputs.gatherRows(rows)
+            let spliced = model.forward(x, replacing: [layer: recon])
+            let original = clean.output.gatherRows(rows)
+            let klWeight = settings.loss == .e2e ? 1.0 : 0.5
+            let (kl, dLogits) = SAEMetrics.klDivergence(original: original, new: spliced.output, scale: klWeight)
+            terms.kl = kl
+            var extra: [String: Matrix<Float>] = [:]
+            if settings.loss == .e2eDownstream {
+                let later = SAEMetrics.laterLayers(after: layer, in: model)
+                for name in later {
+                    var dk = spliced[name]!
+                    let ok = clean[name]!.gatherRows(rows)
+                    dk.withUnsafeMutableBufferPointer { r in ok.withUnsafeBufferPointer { o in for k in r.indices { r[k] -= o[k] } } }
+                    let mse = Double(Kernels.dot(dk.storage, dk.storage)) / Double(dk.count)
+                    terms.downstream += settings.beta / Double(later.count) * mse
+                    let s = Float(settings.beta / Double(later.count) * 2 / Double(dk.count))
+                    dk.withUnsafeMutableBufferPointer { r in for k in r.indices { r[k] *= s } }
+                    extra[name] = dk
+                }
+            }
+            let grads = model.backward(spliced, gradOutput: dLogits, activationGradients: [layer], parameters: false,
+                                       injecting: extra)
+            dRecon = grads.activations[layer]!
+            terms.total = klWeight * terms.kl + terms.sparsity + terms.downstream
+        }
+
+        // Back through the SAE, touching only active features.
+        var dc = SparseKernels.maskedProducts(dRecon, dict, mask: c)
+        let l1Grad = Float(settings.lambda / Double(d) / Double(nTok))
+        dc.withUnsafeMutableBufferPointer { g in c.withUnsafeBufferPointer { cc in for k in g.indices where cc[k] > 0 { g[k] += l1Grad } } }
+        var out = Parameters(we: Matrix(rows: n, cols: d), be: Kernels.columnSums(dc), wdRows: Matrix(rows: n, cols: d),
+                             bd: Kernels.columnSums(dRecon))
+        SparseKernels.accumulateOuter(dc, a, into: &out.we)
+        var dDict = Matrix<Float>(rows: n, cols: d)
+        SparseKernels.accumulateOuter(c, dRecon, into: &dDict)
+        // Through the normalisation: dW_i = (dD_i − D_i·⟨dD_i, D_i⟩) / ‖W_i‖.
+        out.wdRows.withUnsafeMutableBufferPointer { o in
+            dDict.withUnsafeBufferPointer { g in
+                dict.withUnsafeBufferPointer { r in
+                    for i in 0..<n {
+                        let base = i * d
+                        var proj: Float = 0
+                        for k in 0..<d { proj += g[base + k] * r[base + k] }
+                        let inv = norms[i] > 0 ? 1 / norms[i] : 0
+                        for k in 0..<d { o[base + k] = (g[base + k] - r[base + k] * proj) * inv }
+                    }
+                }
+            }
+        }
+        return (terms, out)
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import WarrantJSON
+import WarrantNumerics
+
+/// A ReLU sparse autoencoder in the form of Braun et al. (2024) (the e2e_sae code):
+///
+///     c = ReLU(a·W_encᵀ + b_enc)          W_enc: n_dict × d
+///     D = W_dec / ‖W_dec‖_col              W_dec: d × n_dict, columns unit-norm in every forward pass
+///     â = c·Dᵀ + b_dec
+///
+/// The decoder is normalised by re-parameterisation, so gradients flow through the
+/// normalisation (interp-methods.md §1.2, §5.1). SAELens files may ask for
+/// `a − b_dec` before encoding (`applyDecoderBiasToInput`).
+public struct SparseAutoencoder: Sendable {
+    public var encoderWeight: Matrix<Float>
+    public var encoderBias: [Float]
+    /// The raw decoder weight; ``dictionary`` is its column-normalised form.
+    public var decoderWeight: Matrix<Float>
+    public var decoderBias: [Float]
+    public var applyDecoderBiasToInput = false
+
+    public var inputDimension: Int { decoderWeight.rows }
+    public var dictionarySize: Int { decoderWeight.cols }
+
+    public init(encoderWeight: Matrix<Float>, encoderBias: [Float], decoderWeight: Matrix<Float>, decoderBias: [Float],
+                applyDecoderBiasToInput: Bool = false) {
+        precondition(encoderWeight.rows == decoderWeight.cols && encoderWeight.cols == decoderWeight.rows)
+        self.encoderWeight = encoderWeight
+        self.encoderBias = encoderBias
+        self.decoderWeight = decoderWeight
+        self.decoderBias = decoderBias
+        self.applyDecoderBiasToInput = applyDecoderBiasToInput
+    }
+
+    /// The e2e_sae initialisation: encoder and biases as `nn.Linear` (uniform ±1/√fan_in),
+    /// decoder orthogonal so that its rows are orthonormal.
+    public static func initialized(inputDimension d: Int, dictionarySize n: Int, generator g: inout SeededGenerator) -> SparseAutoencoder {
+        let be = 1 / Double(d).squareRoot(), bd = 1 / Double(n).squareRoot()
+        let we = Matrix<Float>(rows: n, cols: d, storage: (0..<(n * d)).map { _ in Float(g.uniform(-be, be)) })
+        let benc = (0..<n).map { _ in Float(g.uniform(-be, be)) }
+        let bdec = (0..<d).map { _ in Float(g.uniform(-bd, bd)) }
+        // Orthonormal rows: the Q of a Gaussian n × d matrix (QR via SVD: U·Vᵀ), transposed.
+        let gauss = Matrix<Double>(rows: n, cols: d, storage: (0..<(n * d)).map { _ in g.normal() })
+        var wd = Matrix<Float>(rows: d, cols: n)
+        if let (u, _, vt) = try? LinearAlgebra.svd(gauss) {
+            let q = LinearAlgebra.matmul(u, vt)  // n × d with orthonormal columns
+            wd = q.transposed.converted(to: Float.self)
+        }
+        return SparseAutoencoder(encoderWeight: we, encoderBias: benc, decoderWeight: wd, decoderBias: bdec)
+    }
+
+    /// Column norms of the raw decoder.
+    public var decoderColumnNorms: [Float] {
+        var norms = [Float](repeating: 0, count: dictionarySize)
+        let n = dictionarySize
+        decoderWeight.withUnsafeBufferPointer { w in
+            for r in 0..<inputDimension { for j in 0..<n { norms[j] += w[r * n + j] * w[r * n + j] } }
+        }
+        return norms.map { $0.squareRoot() }
+    }
+
+    /// The dictionary: decoder columns scaled to unit norm, as rows (n_dict × d), which is
+    /// the layout the sparse kernels want.
+    public var dictionaryRows: Matrix<Float> {
+        let norms = decoderColumnNorms
+        var rows = decoderWeight.transposed
+        let d = inputDimension
+        rows.withUnsafeMutableBufferPointer { p in
+            for i in 0..<dictionarySize {
+                let s = norms[i] > 0 ? 1 / norms[i] : 0
+                for k in 0..<d { p[i * d + k] *= s }
+            }
+        }
+        return rows
+    }
+
+    /// Feature activations c (N × n_dict) and their pre-activations.
+    public func encode(_ a: Matrix<Float>) -> (codes: Matrix<Float>, pre: Matrix<Float>) {
+        var input = a
+        if applyDecoderBiasToInput { Kernels.addRowVector(&input, decoderBias.map { -$0 }) }
+        var pre = Matrix<Float>(rows: a.rows, cols: dictionarySize)
+        LinearAlgebra.gemm(input, encoderWeight, transposeB: true, into: &pre)
+        Kernels.addRowVector(&pre, encoderBias)
+        var c = pre
+        Kernels.relu(&c)
+        return (c, pre)
+    }
+
+    /// â = c·Dᵀ + b_dec, summing only the active features of each row.
+    public func decode(_ c: Matrix<Float>, dictionaryRows rows: Matrix<Float>) -> Matrix<Float> {
+        var out = Matrix<Float>(rows: c.rows, cols: inputDimension)
+        SparseKernels.decode(c, rows, into: &out)
+        Kernels.addRowVector(&out, decoderBias)
+        return out
+    }
+
+    public func reconstruct(_ a: Matrix<Float>) -> (reconstruction: Matrix<Float>, codes: Matrix<Float>) {
+        let (c, _) = encode(a)
+        return (decode(c, dictionaryRows: dictionaryRows), c)
+    }
+
+    // MARK: SAELens layout
+
+    /// Writes `sae_weights.safetensors` (W_enc d × n, b_enc, W_dec n × d normalised, b_dec)
+    /// and `cfg.json` into `directory`, the layout SAELens loads.
+    public func write(to directory: String, hookName: String, extra: [String: JSONValue] = [:]) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var w = SafetensorsWriter()
+        w.add("W_enc", encoderWeight.transposed)
+        w.add("b_enc", encoderBias, shape: [dictionarySize])
+        w.add("W_dec", dictionaryRows)
+        w.add("b_dec", decoderBias, shape: [inputDimension])
+        try w.write(to: directory + "/sae_weights.safetensors")
+        var cfg: [String: JSONValue] = [
+            "architecture": .string("standard"), "d_in": .number(Double(inputDimension)), "d_sae": .number(Double(dictionarySize)),
+            "apply_b_dec_to_input": .bool(applyDecoderBiasToInput), "normalize_activations": .string("none"),
+            "hook_name": .string(hookName), "dtype": .string("float32"), "device": .string("cpu"),
+        ]
+        for (k, v) in extra { cfg[k] = v }
+        try Data((JSONValue.object(cfg).pretty + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/cfg.json"), options: .atomic)
+    }
+
+    /// Reads an SAE in SAELens layout (`sae_weights.safetensors` + `cfg.json`).
+    public static func read(from directory: String) throws -> (SparseAutoencoder, hookName: String?) {
+        let file = try SafetensorsFile(contentsOf: directory + "/sae_weights.safetensors")
+        let wEnc: Matrix<Float> = try file.matrix("W_enc")     // d × n
+        let wDec: Matrix<Float> = try file.matrix("W_dec")     // n × d
+        let bEnc: [Float] = try file.values("b_enc"), bDec: [Float] = try file.values("b_dec")
+        guard wEnc.rows == wDec.cols, wEnc.cols == wDec.rows, bEnc.count == wEnc.cols, bDec.count == wEnc.rows else {
+            throw ModelError.shapeMismatch("SAE tensors disagree: W_enc \(wEnc.rows)×\(wEnc.cols), W_dec \(wDec.rows)×\(wDec.cols)")
+        }
+        var apply = false, hook: String?
+        if let data = FileManager.default.contents(atPath: directory + "/cfg.json"), let cfg = try? JSONValue.parse([UInt8](data)) {
+            apply = cfg["apply_b_dec_to_input"]?.bool ?? false
+            hook = cfg["hook_name"]?.string
+        }
+        return (SparseAutoencoder(encoderWeight: wEnc.transposed, encoderBias: bEnc, decoderWeight: wDec.transposed,
+                                  decoderBias: bDec, applyDecoderBiasToInput: apply), hook)
+    }
+}
+
+/// Kernels that touch only the active entries of a sparse code.
+enum SparseKernels {
+    /// out += c·R for codes c (N × n) and rows R (n × d).
+    static func decode(_ c: Matrix<Float>, _ rows: Matrix<Float>, into out: inout Matrix<Float>) {
+        let n = c.cols, d = rows.cols
+        c.withUnsafeBufferPointer { cp in
+            rows.withUnsafeBufferPointer { rp in
+                out.withUnsafeMutableBufferPointer { op in
+                    for t in 0..<c.rows {
+                        let o = op.baseAddress! + t * d
+                        for i in 0..<n {
+                            let v = cp[t * n + i]
+                            if v == 0 { continue }
+                            let r = rp.baseAddress! + i * d
+                            for k in 0..<d { o[k] += v * r[k] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// For each active (t, i) of `mask`: out[t, i] = ⟨g_t, R_i⟩; zero elsewhere.
+    static func maskedProducts(_ g: Matrix<Float>, _ rows: Matrix<Float>, mask: Matrix<Float>) -> Matrix<Float> {
+        let n = rows.rows, d = rows.cols
+        var out = Matrix<Float>(rows: g.rows, cols: n)
+        g.withUnsafeBufferPointer { gp in
+            rows.withUnsafeBufferPointer { rp in
+                mask.withUnsafeBufferPointer { mp in
+                    out.withUnsafeMutableBufferPointer { op in
+                        for t in 0..<g.rows {
+                            let gt = UnsafeBufferPointer(rebasing: gp[(t * d)..<((t + 1) * d)])
+                            for i in 0..<n where mp[t * n + i] > 0 {
+                                op[t * n + i] = Kernels.dot(gt, UnsafeBufferPointer(rebasing: rp[(i * d)..<((i + 1) * d)]))
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// acc (n × d) += Σ_t over active (t, i): s[t, i] · x_t.
+    static func accumulateOuter(_ s: Matrix<Float>, _ x: Matrix<Float>, into acc: inout Matrix<Float>) {
+        let n = s.cols, d = x.cols
+        s.withUnsafeBufferPointer { sp in
+            x.withUnsafeBufferPointer { xp in
+                acc.withUnsafeMutableBufferPointer { ap in
+                    for t in 0..<s.rows {
+                        let xt = xp.baseAddress! + t * d
+                        for i in 0..<n {
+                            let v = sp[t * n + i]
+                            if v == 0 { continue }
+                            let a = ap.baseAddress! + i * d
+                            for k in 0..<d { a[k] += v * xt[k] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
