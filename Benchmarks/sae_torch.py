@@ -210,10 +210,14 @@ def main():
 
         for _ in range(args.warmup):
             tr.step()
+        times = []
         t0 = time.perf_counter()
         for _ in range(args.steps):
+            ts = time.perf_counter()
             tr.step()
+            times.append(time.perf_counter() - ts)
         elapsed = time.perf_counter() - t0
+        times.sort()
         l0, mse = tr.evaluate(eval_rows)
 
         sec_per_step = elapsed / args.steps
@@ -221,7 +225,8 @@ def main():
         gflops = 6.0 * batch * d * n_dict / sec_per_step / 1e9
         log(f"shape {name}  λ={lam:.4g}  final L0={l0:.2f}  mse={mse:.4f}")
         log(f"  {args.steps} timed steps (after {args.warmup} warm-up): {sps:,.0f} samples/s, "
-            f"{sec_per_step * 1e3:.2f} ms/step, {gflops:.1f} GFLOP/s (6*B*d*n count)")
+            f"{sec_per_step * 1e3:.2f} ms/step (mean; median {times[len(times) // 2] * 1e3:.2f}, "
+            f"min {times[0] * 1e3:.2f}), {gflops:.1f} GFLOP/s (6*B*d*n count)")
         if args.json:
             print(json.dumps({
                 "shape": name, "d": d, "n_dict": n_dict, "batch": batch, "lambda": lam,

@@ -9,9 +9,9 @@ public struct Adam<T: BLASScalar>: Sendable {
     public var epsilon: Double
     /// Decoupled weight decay: p ← p − lr·λ·p before the Adam step.
     public var weightDecay: Double
-    public private(set) var step = 0
-    private var m: [[T]] = []
-    private var v: [[T]] = []
+    public var step = 0
+    @usableFromInline var m: [[T]] = []
+    @usableFromInline var v: [[T]] = []
 
     public init(learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Double = 1e-8, weightDecay: Double = 0) {
@@ -23,10 +23,10 @@ public struct Adam<T: BLASScalar>: Sendable {
     }
 
     /// Starts a step; call before updating each parameter of the step.
-    public mutating func beginStep() { step += 1 }
+    @inlinable public mutating func beginStep() { step += 1 }
 
     /// Updates parameter number `slot` in place from its gradient.
-    public mutating func update(_ parameter: inout [T], gradient: [T], slot: Int, decay: Bool = true) {
+    @inlinable public mutating func update(_ parameter: inout [T], gradient: [T], slot: Int, decay: Bool = true) {
         precondition(parameter.count == gradient.count)
         while m.count <= slot {
             m.append([])

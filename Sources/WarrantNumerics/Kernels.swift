@@ -5,12 +5,12 @@ import Foundation
 /// swift-stack.md §5).
 public enum Kernels {
     /// Σ aᵢbᵢ with eight accumulators.
-    public static func dot<T: BLASScalar>(_ a: [T], _ b: [T]) -> T {
+    @inlinable public static func dot<T: BLASScalar>(_ a: [T], _ b: [T]) -> T {
         precondition(a.count == b.count)
         return a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in dot(pa, pb) } }
     }
 
-    public static func dot<T: BLASScalar>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> T {
+    @inlinable public static func dot<T: BLASScalar>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>) -> T {
         let n = a.count
         var s0: T = 0, s1: T = 0, s2: T = 0, s3: T = 0, s4: T = 0, s5: T = 0, s6: T = 0, s7: T = 0
         var i = 0
@@ -24,14 +24,14 @@ public enum Kernels {
     }
 
     /// x ← max(x, 0).
-    public static func relu<T: BLASScalar>(_ x: inout Matrix<T>) {
+    @inlinable public static func relu<T: BLASScalar>(_ x: inout Matrix<T>) {
         x.withUnsafeMutableBufferPointer { p in
             for i in p.indices { p[i] = p[i] > 0 ? p[i] : 0 }
         }
     }
 
     /// g ← g · [pre > 0]: the gradient through a ReLU, given its input.
-    public static func reluBackward<T: BLASScalar>(_ grad: inout Matrix<T>, preActivation pre: Matrix<T>) {
+    @inlinable public static func reluBackward<T: BLASScalar>(_ grad: inout Matrix<T>, preActivation pre: Matrix<T>) {
         pre.withUnsafeBufferPointer { z in
             grad.withUnsafeMutableBufferPointer { g in
                 for i in g.indices { g[i] = z[i] > 0 ? g[i] : 0 }
@@ -40,7 +40,7 @@ public enum Kernels {
     }
 
     /// The exact GELU, x·Φ(x) = ½x(1 + erf(x/√2)) (PyTorch's default).
-    public static func gelu<T: BLASScalar>(_ x: inout Matrix<T>) {
+    @inlinable public static func gelu<T: BLASScalar>(_ x: inout Matrix<T>) {
         x.withUnsafeMutableBufferPointer { p in
             for i in p.indices {
                 let v = Double(p[i])
@@ -50,7 +50,7 @@ public enum Kernels {
     }
 
     /// g ← g · GELU'(pre), GELU'(x) = Φ(x) + x·φ(x).
-    public static func geluBackward<T: BLASScalar>(_ grad: inout Matrix<T>, preActivation pre: Matrix<T>) {
+    @inlinable public static func geluBackward<T: BLASScalar>(_ grad: inout Matrix<T>, preActivation pre: Matrix<T>) {
         pre.withUnsafeBufferPointer { z in
             grad.withUnsafeMutableBufferPointer { g in
                 for i in g.indices {
@@ -64,7 +64,7 @@ public enum Kernels {
     }
 
     /// Adds `bias` to every row.
-    public static func addRowVector<T: BLASScalar>(_ x: inout Matrix<T>, _ bias: [T]) {
+    @inlinable public static func addRowVector<T: BLASScalar>(_ x: inout Matrix<T>, _ bias: [T]) {
         precondition(bias.count == x.cols)
         let c = x.cols
         bias.withUnsafeBufferPointer { b in
@@ -79,7 +79,7 @@ public enum Kernels {
     }
 
     /// Column sums (e.g. a bias gradient).
-    public static func columnSums<T: BLASScalar>(_ x: Matrix<T>) -> [T] {
+    @inlinable public static func columnSums<T: BLASScalar>(_ x: Matrix<T>) -> [T] {
         var out = [T](repeating: 0, count: x.cols)
         let c = x.cols
         x.withUnsafeBufferPointer { p in
@@ -95,7 +95,7 @@ public enum Kernels {
     }
 
     /// Row-wise log-softmax, computed stably in Double per row.
-    public static func logSoftmax<T: BLASScalar>(_ logits: Matrix<T>) -> Matrix<Double> {
+    @inlinable public static func logSoftmax<T: BLASScalar>(_ logits: Matrix<T>) -> Matrix<Double> {
         var out = Matrix<Double>(rows: logits.rows, cols: logits.cols)
         let c = logits.cols
         logits.withUnsafeBufferPointer { p in
@@ -116,7 +116,7 @@ public enum Kernels {
 
     /// Mean cross-entropy of `logits` against integer `labels`, and its gradient
     /// with respect to the logits (softmax − one-hot, divided by the batch size).
-    public static func crossEntropy<T: BLASScalar>(_ logits: Matrix<T>, labels: [Int]) -> (loss: Double, gradient: Matrix<T>) {
+    @inlinable public static func crossEntropy<T: BLASScalar>(_ logits: Matrix<T>, labels: [Int]) -> (loss: Double, gradient: Matrix<T>) {
         precondition(labels.count == logits.rows)
         let logp = logSoftmax(logits)
         var grad = Matrix<T>(rows: logits.rows, cols: logits.cols)
@@ -136,7 +136,7 @@ public enum Kernels {
     }
 
     /// Index of the largest entry of each row.
-    public static func argmaxRows<T: BLASScalar>(_ x: Matrix<T>) -> [Int] {
+    @inlinable public static func argmaxRows<T: BLASScalar>(_ x: Matrix<T>) -> [Int] {
         (0..<x.rows).map { r in
             var best = 0
             var value = x[r, 0]

@@ -11,7 +11,7 @@ public struct LinearAlgebraError: Error, Sendable, CustomStringConvertible {
 /// Matrix products and decompositions on OpenBLAS and LAPACK.
 public enum LinearAlgebra {
     /// `C = alpha · op(A) · op(B) + beta · C`, where op transposes when asked.
-    public static func gemm<T>(_ a: Matrix<T>, transposeA: Bool = false, _ b: Matrix<T>, transposeB: Bool = false,
+    @inlinable public static func gemm<T>(_ a: Matrix<T>, transposeA: Bool = false, _ b: Matrix<T>, transposeB: Bool = false,
                                alpha: T = 1, beta: T = 0, into c: inout Matrix<T>) {
         let m = transposeA ? a.cols : a.rows
         let k = transposeA ? a.rows : a.cols
@@ -35,14 +35,14 @@ public enum LinearAlgebra {
     }
 
     /// `op(A) · op(B)`.
-    public static func matmul<T>(_ a: Matrix<T>, transposeA: Bool = false, _ b: Matrix<T>, transposeB: Bool = false) -> Matrix<T> {
+    @inlinable public static func matmul<T>(_ a: Matrix<T>, transposeA: Bool = false, _ b: Matrix<T>, transposeB: Bool = false) -> Matrix<T> {
         var c = Matrix<T>(rows: transposeA ? a.cols : a.rows, cols: transposeB ? b.rows : b.cols)
         gemm(a, transposeA: transposeA, b, transposeB: transposeB, into: &c)
         return c
     }
 
     /// The Gram matrix `alpha · AᵀA` (symmetric, both triangles filled), by SYRK.
-    public static func gram<T>(_ a: Matrix<T>, alpha: T = 1) -> Matrix<T> {
+    @inlinable public static func gram<T>(_ a: Matrix<T>, alpha: T = 1) -> Matrix<T> {
         let n = a.cols, k = a.rows
         var c = Matrix<T>(rows: n, cols: n)
         if n == 0 || k == 0 { return c }

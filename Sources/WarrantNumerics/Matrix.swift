@@ -4,18 +4,18 @@
 /// `n × d` matrix (interp-methods.md §5.0). Hot loops should go through
 /// ``withUnsafeMutableBufferPointer(_:)`` or hand the work to BLAS.
 public struct Matrix<T: BLASScalar>: Sendable, Equatable {
-    public private(set) var rows: Int
-    public private(set) var cols: Int
+    public let rows: Int
+    public let cols: Int
     public var storage: [T]
 
-    public init(rows: Int, cols: Int, repeating value: T = 0) {
+    @inlinable public init(rows: Int, cols: Int, repeating value: T = 0) {
         precondition(rows >= 0 && cols >= 0, "negative matrix dimensions")
         self.rows = rows
         self.cols = cols
         self.storage = [T](repeating: value, count: rows * cols)
     }
 
-    public init(rows: Int, cols: Int, storage: [T]) {
+    @inlinable public init(rows: Int, cols: Int, storage: [T]) {
         precondition(storage.count == rows * cols, "storage has \(storage.count) elements, expected \(rows)×\(cols)")
         self.rows = rows
         self.cols = cols
@@ -23,37 +23,37 @@ public struct Matrix<T: BLASScalar>: Sendable, Equatable {
     }
 
     /// A matrix from nested rows (all of equal length).
-    public init(_ nested: [[T]]) {
+    @inlinable public init(_ nested: [[T]]) {
         let r = nested.count, c = nested.first?.count ?? 0
         precondition(nested.allSatisfy { $0.count == c }, "ragged rows")
         self.init(rows: r, cols: c, storage: nested.flatMap { $0 })
     }
 
-    public static func identity(_ n: Int) -> Matrix {
+    @inlinable public static func identity(_ n: Int) -> Matrix {
         var m = Matrix(rows: n, cols: n)
         for i in 0..<n { m.storage[i * n + i] = 1 }
         return m
     }
 
-    public subscript(row: Int, col: Int) -> T {
+    @inlinable public subscript(row: Int, col: Int) -> T {
         get { storage[row * cols + col] }
         set { storage[row * cols + col] = newValue }
     }
 
-    public var count: Int { storage.count }
-    public var shape: (rows: Int, cols: Int) { (rows, cols) }
+    @inlinable public var count: Int { storage.count }
+    @inlinable public var shape: (rows: Int, cols: Int) { (rows, cols) }
 
-    public func row(_ i: Int) -> [T] { Array(storage[(i * cols)..<((i + 1) * cols)]) }
+    @inlinable public func row(_ i: Int) -> [T] { Array(storage[(i * cols)..<((i + 1) * cols)]) }
 
-    public func column(_ j: Int) -> [T] { (0..<rows).map { storage[$0 * cols + j] } }
+    @inlinable public func column(_ j: Int) -> [T] { (0..<rows).map { storage[$0 * cols + j] } }
 
     /// Rows `range` as a new matrix.
-    public func rows(_ range: Range<Int>) -> Matrix {
+    @inlinable public func rows(_ range: Range<Int>) -> Matrix {
         Matrix(rows: range.count, cols: cols, storage: Array(storage[(range.lowerBound * cols)..<(range.upperBound * cols)]))
     }
 
     /// The rows at `indices`, in that order.
-    public func gatherRows(_ indices: [Int]) -> Matrix {
+    @inlinable public func gatherRows(_ indices: [Int]) -> Matrix {
         var out = Matrix(rows: indices.count, cols: cols)
         storage.withUnsafeBufferPointer { src in
             out.storage.withUnsafeMutableBufferPointer { dst in
@@ -66,7 +66,7 @@ public struct Matrix<T: BLASScalar>: Sendable, Equatable {
         return out
     }
 
-    public var transposed: Matrix {
+    @inlinable public var transposed: Matrix {
         var out = Matrix(rows: cols, cols: rows)
         let r = rows, c = cols
         storage.withUnsafeBufferPointer { src in
@@ -90,25 +90,25 @@ public struct Matrix<T: BLASScalar>: Sendable, Equatable {
     }
 
     /// Reinterprets the storage with another shape of the same size.
-    public func reshaped(rows newRows: Int, cols newCols: Int) -> Matrix {
+    @inlinable public func reshaped(rows newRows: Int, cols newCols: Int) -> Matrix {
         Matrix(rows: newRows, cols: newCols, storage: storage)
     }
 
-    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (inout UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
+    @inlinable public mutating func withUnsafeMutableBufferPointer<R>(_ body: (inout UnsafeMutableBufferPointer<T>) throws -> R) rethrows -> R {
         try storage.withUnsafeMutableBufferPointer(body)
     }
 
-    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
+    @inlinable public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<T>) throws -> R) rethrows -> R {
         try storage.withUnsafeBufferPointer(body)
     }
 
     /// Converts element type (e.g. Float to Double for Gram matrices).
-    public func converted<U: BLASScalar>(to: U.Type = U.self) -> Matrix<U> {
+    @inlinable public func converted<U: BLASScalar>(to: U.Type = U.self) -> Matrix<U> {
         Matrix<U>(rows: rows, cols: cols, storage: storage.map { U($0) })
     }
 
     /// Largest absolute difference to another matrix of the same shape.
-    public func maxAbsDifference(_ other: Matrix) -> T {
+    @inlinable public func maxAbsDifference(_ other: Matrix) -> T {
         precondition(rows == other.rows && cols == other.cols)
         var m: T = 0
         for k in 0..<storage.count { m = Swift.max(m, abs(storage[k] - other.storage[k])) }
@@ -116,5 +116,5 @@ public struct Matrix<T: BLASScalar>: Sendable, Equatable {
     }
 
     /// Frobenius norm.
-    public var frobeniusNorm: T { Kernels.dot(storage, storage).squareRoot() }
+    @inlinable public var frobeniusNorm: T { Kernels.dot(storage, storage).squareRoot() }
 }

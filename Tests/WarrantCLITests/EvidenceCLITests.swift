@@ -186,3 +186,44 @@ struct ReportCLITests {
         #expect(r.stdout == "+ claim G3 added under G1: The agent cannot exfiltrate its weights.\n")
     }
 }
+
+@Suite("warrant eval sae")
+struct EvalCLITests {
+    @Test("each loss runs on the demo model and stores a record that show displays; a case's require passes or fails on it",
+          arguments: ["local", "e2e", "e2e+ds"])
+    func evalSAE(loss: String) throws {
+        let dir = try ScratchCopy()
+        let model = CLI.repository.appendingPathComponent("examples/models/modadd/model.json").path
+        let weights = CLI.repository.appendingPathComponent("examples/models/modadd/model.safetensors").path
+        let r = try CLI.run(["eval", "sae", "--model", model, "--layer", "hidden.1", "--loss", loss, "--dict-size", "64",
+                             "--lambda", "0.05", "--steps", "20", "--batch-size", "128", "--store", "e.sqlite"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))
+        #expect(id.count == 64)
+        let show = try CLI.run(["evidence", "show", id, "--store", "e.sqlite"], in: dir.url)
+        #expect(show.stdout.contains("\"kind\": \"interpretability.sae\""))
+        #expect(show.stdout.contains("explained_variance.pooled"))
+        #expect(FileManager.default.fileExists(atPath: dir.path(".warrant/artifacts/sae-\(loss)-hidden.1-l0.05-s0/sae_weights.safetensors")))
+        // A case whose evidence node names this evaluation by its recipe.
+        func caseText(_ require: String) -> String {
+            """
+            warrant: 1
+            case: { id: sae-case, system: { model: { path: \(weights) } } }
+            nodes:
+              G1: { type: claim, text: the SAE explains the layer, supported_by: [E1] }
+              E1:
+                type: evidence
+                text: an SAE on hidden.1
+                eval: { method: sae, layer: hidden.1, loss: "\(loss)", dict_size: 64, seed: 0 }
+                require: [\(require)]
+            """
+        }
+        try Data(caseText("\"l0 <= 64\", \"kl >= 0\"").utf8).write(to: dir.url.appendingPathComponent("pass.yaml"))
+        try Data(caseText("\"kl < 0\"").utf8).write(to: dir.url.appendingPathComponent("fail.yaml"))
+        let pass = try CLI.run(["check", "--level", "release", "--store", "e.sqlite", "pass.yaml"], in: dir.url)
+        #expect(pass.status == 0, "\(pass.stdout)")
+        let fail = try CLI.run(["check", "--level", "release", "--store", "e.sqlite", "fail.yaml"], in: dir.url)
+        #expect(fail.status == 1)
+        #expect(fail.stdout.contains("error[E02]: evidence 'E1' fails: kl = "))
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import WarrantEvidence
+import WarrantJSON
+import WarrantNumerics
+
+/// One SAE evaluation as Warrant runs it for a case: load the model and its data,
+/// train (or load) an SAE, evaluate it on held-out data, write the SAE in SAELens
+/// layout, and describe the result as an evidence record.
+public struct SAERun {
+    /// Bumped whenever training or a metric definition changes, so stale records are re-run.
+    public static let methodVersion = "1"
+
+    public var modelConfigPath: String
+    public var layer: String
+    public var settings: SAETrainingSettings
+    /// Model inputs as .npy (N × inputs); nil uses the model's own task data.
+    public var dataPath: String?
+
+    public init(modelConfigPath: String, layer: String, settings: SAETrainingSettings, dataPath: String? = nil) {
+        self.modelConfigPath = modelConfigPath
+        self.layer = layer
+        self.settings = settings
+        self.dataPath = dataPath
+    }
+
+    public struct Data: Sendable {
+        public var train: Matrix<Float>
+        public var test: Matrix<Float>
+        public var testLabels: [Int]?
+        public var name: String
+        public var sha256: String
+    }
+
+    public enum RunError: Error, CustomStringConvertible {
+        case noData(String)
+        case badLayer(String, [String])
+        public var description: String {
+            switch self {
+            case .noData(let m): return m
+            case .badLayer(let l, let names): return "the model has no activation '\(l)'; it has: \(names.joined(separator: ", "))"
+            }
+        }
+    }
+
+    /// The training and held-out data: the model's task split, or a user's .npy of inputs
+    /// (first 80% for training, the rest held out).
+    public func data(for model: MLP<Float>) throws -> Data {
+        if let dataPath {
+            let array = try NPYArray(contentsOf: dataPath)
+            let x: Matrix<Float> = try array.matrix()
+            guard x.cols == model.config.layers[0].inputs else {
+                throw RunError.noData("\(dataPath) has \(x.cols) columns; the model takes \(model.config.layers[0].inputs) inputs")
+            }
+            let cut = max(1, x.rows * 4 / 5)
+            return Data(train: x.rows(0..<cut), test: x.rows(cut..<x.rows), testLabels: nil,
+                        name: (dataPath as NSString).lastPathComponent, sha256: try Hashing.sha256Hex(fileAt: dataPath))
+        }
+        guard model.config.task["kind"]?.string == "modular_addition", let p = model.config.task["modulus"]?.number else {
+            throw RunError.noData("the model names no task data; give --data FILE.npy with its inputs")
+        }
+        let modulus = Int(p)
+        let (x, labels) = ModularAddition.dataset(modulus: modulus)
+        let (train, test) = ModularAddition.split(count: labels.count, trainFraction: 0.5, seed: 0)
+        let testX = x.gatherRows(test)
+        let bytes = testX.storage.withUnsafeBytes { [UInt8]($0) } + train.flatMap { withUnsafeBytes(of: Int64($0).littleEndian) { [UInt8]($0) } }
+        return Data(train: x.gatherRows(train), test: testX, testLabels: test.map { labels[$0] },
+                    name: "modular_addition p=\(modulus), split seed 0 (train 50%, held-out 50%)", sha256: Hashing.sha256Hex(bytes))
+    }
+
+    public struct Result {
+        public var sae: SparseAutoencoder
+        public var evaluation: SAEEvaluation
+        public var record: EvidenceRecord
+        public var saeDirectory: String
+    }
+
+    /// Trains, evaluates, writes the SAE into `outputDirectory` and returns the record to store.
+    public func run(outputDirectory: String, producer: EvidenceRecord.Producer,
+                    progress: (Int, SAELossTerms) -> Void = { _, _ in }) throws -> Result {
+        let model = try MLP<Float>.load(configPath: modelConfigPath)
+        guard model.config.activationNames.contains(layer), layer != "logits" else {
+            throw RunError.badLayer(layer, model.config.activationNames.filter { $0 != "logits" })
+        }
+        let data = try data(for: model)
+        let trainer = SAETrainer(settings: settings, model: model, layer: layer)
+        let (sae, _) = trainer.train(inputs: data.train, progressEvery: max(1, settings.steps / 50), progress: progress)
+        return try finish(sae, model: model, data: data, outputDirectory: outputDirectory, producer: producer, trained: true)
+    }
+
+    /// Evaluates an SAE given in SAELens layout (no training).
+    public func evaluateOnly(saeDirectory: String, producer: EvidenceRecord.Producer) throws -> Result {
+        let model = try MLP<Float>.load(configPath: modelConfigPath)
+        let (sae, _) = try SparseAutoencoder.read(from: saeDirectory)
+        return try finish(sae, model: model, data: try data(for: model), outputDirectory: saeDirectory, producer: producer, trained: false)
+    }
+
+    func finish(_ sae: SparseAutoencoder, model: MLP<Float>, data: Data, outputDirectory: String,
+                producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
+        if trained { try sae.write(to: outputDirectory, hookName: layer, extra: ["warrant_loss": .string(settings.loss.rawValue)]) }
+        let weightsPath = Self.weightsPath(modelConfigPath, model)
+        var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
+        record.title = "\(settings.loss.rawValue) SAE on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
+        record.subject = .init(name: (modelConfigPath as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init),
+                               sha256: try Hashing.sha256Hex(fileAt: weightsPath))
+        record.method = .init(name: "sae", version: Self.methodVersion)
+        record.configuration = configuration(trained: trained, saeDirectory: outputDirectory)
+        record.dataset = .init(name: data.name, sha256: data.sha256)
+        for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, definition: m.definition) }
+        for file in ["sae_weights.safetensors", "cfg.json"] {
+            let path = outputDirectory + "/" + file
+            if let sha = try? Hashing.sha256Hex(fileAt: path) { record.artifacts.append(.init(path: path, sha256: sha)) }
+        }
+        return Result(sae: sae, evaluation: evaluation, record: record, saeDirectory: outputDirectory)
+    }
+
+    /// The recipe's configuration, under the names a case's `eval:` uses.
+    public func configuration(trained: Bool, saeDirectory: String) -> [String: JSONValue] {
+        var c: [String: JSONValue] = [
+            "layer": .string(layer), "loss": .string(settings.loss.rawValue),
+            "dict_size": .number(Double(settings.dictionarySize)), "lambda": .number(settings.lambda),
+            "steps": .number(Double(settings.steps)), "batch_size": .number(Double(settings.batchSize)),
+            "learning_rate": .number(settings.learningRate), "seed": .number(Double(settings.seed)),
+            "warmup_steps": .number(Double(settings.schedule.warmupSteps)), "clip_norm": .number(settings.clipNorm),
+            "trained_by_warrant": .bool(trained),
+        ]
+        if settings.loss == .e2eDownstream { c["beta"] = .number(settings.beta) }
+        if let dataPath { c["data"] = .string(dataPath) }
+        return c
+    }
+
+    static func weightsPath(_ configPath: String, _ model: MLP<Float>) -> String {
+        let dir = (configPath as NSString).deletingLastPathComponent
+        return model.config.weights.hasPrefix("/") || dir.isEmpty ? model.config.weights : dir + "/" + model.config.weights
+    }
+}

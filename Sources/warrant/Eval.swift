@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import WarrantEvals
+import WarrantEvidence
+import WarrantJSON
+
+struct Eval: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a built-in interpretability evaluation and store its result as evidence.",
+        subcommands: [EvalSAE.self]
+    )
+}
+
+struct EvalSAE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sae",
+        abstract: "Train and evaluate a sparse autoencoder (local, e2e or e2e+ds) on a layer of a model.",
+        discussion: """
+        Trains an SAE on the model's training data (for the demo model, the training split of \
+        its pairs), evaluates it on held-out data, writes it in SAELens layout \
+        (sae_weights.safetensors + cfg.json) and stores an evidence record with every metric and \
+        its definition, the configuration, and the model, data and SAE hashes. With --evaluate, \
+        an existing SAE in SAELens layout is evaluated instead of trained.
+
+          warrant eval sae --model examples/models/modadd/model.json --layer hidden.0 \\
+              --loss e2e --dict-size 512 --lambda 2 --steps 2000 --seed 0
+        """
+    )
+
+    @Option(help: "The model config (JSON).")
+    var model: String
+
+    @Option(help: "The activation to read and replace, e.g. hidden.0 (`warrant model info` lists them).")
+    var layer: String = "hidden.0"
+
+    @Option(help: "Training loss: local, e2e or e2e+ds.")
+    var loss: String = "local"
+
+    @Option(help: "Dictionary size.")
+    var dictSize: Int = 512
+
+    @Option(help: "Sparsity coefficient λ (the loss uses λ/d).")
+    var lambda: Double = 1
+
+    @Option(help: "Downstream weight β for e2e+ds.")
+    var beta: Double = 2.5
+
+    @Option(help: "Training steps.")
+    var steps: Int = 2000
+
+    @Option(help: "Batch size.")
+    var batchSize: Int = 256
+
+    @Option(help: "Peak learning rate (warm-up, then cosine to 10%).")
+    var learningRate: Double = 1e-3
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Model inputs as .npy (default: the model's task data).")
+    var data: String?
+
+    @Option(help: "Evaluate this SAE (SAELens layout) instead of training one.")
+    var evaluate: String?
+
+    @Option(help: "Where to write the SAE. (default: .warrant/artifacts/sae-LOSS-LAYER-lLAMBDA-sSEED beside the store)")
+    var out: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Do not store a record; print the metrics only.")
+    var noStore = false
+
+    func validate() throws {
+        guard SAELoss(rawValue: loss) != nil else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
+        guard dictSize > 0, steps > 0, batchSize > 0, lambda >= 0 else { throw ValidationError("sizes and steps must be positive, λ non-negative") }
+    }
+
+    func run() throws {
+        var settings = SAETrainingSettings()
+        settings.loss = SAELoss(rawValue: loss)!
+        settings.dictionarySize = dictSize
+        settings.lambda = lambda
+        settings.beta = beta
+        settings.steps = steps
+        settings.batchSize = batchSize
+        settings.learningRate = learningRate
+        settings.seed = seed
+        let run = SAERun(modelConfigPath: model, layer: layer, settings: settings, dataPath: data)
+        let storePath = storeOptions.path
+        let storeDir = ((storePath as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let output = out ?? (storeDir.isEmpty ? "" : storeDir + "/")
+            + ".warrant/artifacts/sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)"
+        let start = Date()
+        let progress = Progress(total: steps, label: "\(loss) SAE")
+        let result: SAERun.Result
+        do {
+            if let evaluate {
+                result = try run.evaluateOnly(saeDirectory: evaluate, producer: currentProducer())
+            } else {
+                result = try run.run(outputDirectory: output, producer: currentProducer()) { step, terms in
+                    progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
+                }
+                progress.finish()
+            }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        let e = result.evaluation
+        let shown = ["l0", "alive", "explained_variance", "mse", "kl", "ce_increase", "ce_score", "kl_score", "l2_ratio"]
+        for name in shown {
+            if let v = e[name] { print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((v * 1e6).rounded() / 1e6))") }
+        }
+        for name in e.metrics.keys.sorted() where name.hasPrefix("downstream_mse.") {
+            print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((e[name]! * 1e6).rounded() / 1e6))")
+        }
+        print(String(format: "  (%d held-out tokens, %.1f s)", e.tokens, Date().timeIntervalSince(start)))
+        if evaluate == nil { print("SAE written to \(result.saeDirectory)") }
+        if !noStore { try append(result.record, to: storeOptions.open(create: true)) }
+    }
+}
+
+/// Progress on standard error: a bar on a terminal, plain lines otherwise.
+final class Progress {
+    let total: Int
+    let label: String
+    let terminal = isatty(STDERR_FILENO) == 1
+    var lastLine = -1
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+    }
+
+    func update(_ step: Int, _ detail: String) {
+        if terminal {
+            let width = 30, filled = width * step / max(1, total)
+            let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(step)/\(total)  \(detail)   ".utf8))
+        } else {
+            // Plain lines, about every 10%.
+            let decile = step * 10 / max(1, total)
+            if decile != lastLine {
+                lastLine = decile
+                printError("\(label): step \(step)/\(total)  \(detail)")
+            }
+        }
+    }
+
+    func finish() {
+        if terminal { FileHandle.standardError.write(Data("\n".utf8)) }
+    }
+}
