@@ -19,7 +19,7 @@ mean L0 is about 32 (untimed), then continue training the calibrated model for
 
     python3 Benchmarks/sae_torch.py --threads 1
     python3 Benchmarks/sae_torch.py --threads 1 --json
-    python3 Benchmarks/sae_torch.py --threads 1 --lam 8,4      # skip the grid
+    python3 Benchmarks/sae_torch.py --threads 1 --lam 2.708,2.679   # skip the calibration grid
 """
 import argparse
 import json
@@ -113,8 +113,8 @@ def main():
                     help="steps per calibration run; also the untimed pre-training when --lam is given (default 200)")
     ap.add_argument("--lam-grid", type=str, default="1,2,4,8",
                     help="comma-separated λ values tried in calibration (default 1,2,4,8)")
-    ap.add_argument("--refine", type=int, default=2,
-                    help="extra calibration runs interpolating between the λ values bracketing the target (default 2)")
+    ap.add_argument("--refine", type=int, default=3,
+                    help="extra calibration runs interpolating between the λ values bracketing the target (default 3)")
     ap.add_argument("--lam", type=str, default=None,
                     help="skip calibration: one λ for all shapes, or a comma list with one per shape")
     ap.add_argument("--target-l0", type=float, default=32.0)

@@ -9,6 +9,7 @@
 import Foundation
 import WarrantCore
 import WarrantNumerics
+import WarrantEvals
 
 /// A case of about `nodes` nodes, shaped like a real one: a root claim, a
 /// strategy per leg, claims under each strategy, each claim with evidence, an
@@ -193,6 +194,37 @@ case "modadd":
         print(String(format: "  step %5d  loss %.4f  held-out %.4f  (%.1f s)", step, loss, acc, now() - t0))
     }
     print(String(format: "modadd: held-out accuracy %.4f after %d steps in %.1f s", summary.testAccuracy, summary.settings.steps, now() - t0))
+case "sae":
+    // Local SAE training throughput, the Swift side of Benchmarks/sae-vs-torch.sh, following
+    // Benchmarks/sae_torch.py's protocol: the same shapes, synthetic sparse data scaled to
+    // mean square 1, λ (default 2.7, near L0 32 there; or --lam), 200 untimed steps so the
+    // code is sparse, then timed steps continuing that training.
+    let lambda = arguments.firstIndex(of: "--lam").flatMap { Double(arguments[$0 + 1]) } ?? 2.7
+    let timedSteps = arguments.firstIndex(of: "--steps").flatMap { Int(arguments[$0 + 1]) } ?? 50
+    print("OpenBLAS core: \(OpenBLAS.coreName), threads: \(OpenBLAS.threads)")
+    for (d, n, batch) in [(512, 4096, 1024), (128, 1024, 4096)] {
+        var (data, _) = SyntheticData.sparseFeatures(dimension: d, features: 2 * d, probability: 32.0 / Double(2 * d),
+                                                     samples: 65_536, seed: UInt64(d))
+        let meanSquare = Double(Kernels.dot(data.storage, data.storage)) / Double(data.count)
+        let scale = Float(1 / meanSquare.squareRoot())
+        data.withUnsafeMutableBufferPointer { p in for k in p.indices { p[k] *= scale } }
+        var s = SAETrainingSettings()
+        s.dictionarySize = n
+        s.lambda = lambda
+        s.batchSize = batch
+        s.learningRate = 1e-3
+        s.warmupSteps = 0
+        s.steps = 200
+        var trainer = SAETrainer(settings: s, model: nil, layer: "input")
+        let (calibrated, _) = trainer.train(inputs: data)
+        trainer.settings.steps = timedSteps
+        let t0 = now()
+        let (_, terms) = trainer.train(inputs: data, initial: calibrated)
+        let seconds = (now() - t0) / Double(timedSteps)
+        let flops = 6.0 * Double(batch) * Double(d) * Double(n)
+        print(String(format: "swift sae d=%d n=%d batch=%d  λ=%g  L0 %.1f  %.0f samples/s  %.4f s/step  %.1f effective GFLOP/s (6·B·d·n per step)",
+                     d, n, batch, lambda, terms.l0, Double(batch) / seconds, seconds, flops / seconds / 1e9))
+    }
 case "generate":
     print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
 default:

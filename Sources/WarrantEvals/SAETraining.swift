@@ -90,7 +90,8 @@ public struct SAETrainer {
 
     /// Trains from `inputs`: model inputs for e2e losses, or the activations themselves when
     /// `model` is nil (local only). `progress` is called every `progressEvery` steps.
-    public func train(inputs: Matrix<Float>, progressEvery: Int = 100,
+    /// `initial` continues training an SAE instead of starting from the seeded initialisation.
+    public func train(inputs: Matrix<Float>, initial: SparseAutoencoder? = nil, progressEvery: Int = 100,
                       progress: (Int, SAELossTerms) -> Void = { _, _ in }) -> (SparseAutoencoder, SAELossTerms) {
         precondition(model != nil || settings.loss == .local, "e2e losses need the model")
         var g = SeededGenerator(seed: settings.seed)
@@ -98,7 +99,7 @@ public struct SAETrainer {
         let clean = model?.forward(inputs)
         let activations = clean.map { $0[layer]! } ?? inputs
         let d = activations.cols, n = settings.dictionarySize
-        var sae = SparseAutoencoder.initialized(inputDimension: d, dictionarySize: n, generator: &g)
+        var sae = initial ?? SparseAutoencoder.initialized(inputDimension: d, dictionarySize: n, generator: &g)
         var p = Parameters(we: sae.encoderWeight, be: sae.encoderBias, wdRows: sae.decoderWeight.transposed, bd: sae.decoderBias)
         var adam = Adam<Float>(learningRate: settings.learningRate)
         let schedule = settings.schedule
