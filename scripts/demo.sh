@@ -18,5 +18,20 @@ if [ ${#need_packages[@]} -gt 0 ]; then
 fi
 
 swift build -c release --product warrant
-echo "== warrant check examples/scheming-sketch/case.yaml"
-.build/release/warrant check examples/scheming-sketch/case.yaml
+warrant=$PWD/.build/release/warrant
+
+echo "== warrant check examples/scheming-sketch/case.yaml (a draft scheming case)"
+"$warrant" check examples/scheming-sketch/case.yaml
+
+# The inspect-evidence example end to end, in a scratch copy: import a real Inspect
+# log as evidence, check the case at release, and write its report to ./report.md.
+work=$(mktemp -d)
+cp -r examples/inspect-evidence "$work/case"
+echo "== warrant evidence import inspect (examples/inspect-evidence)"
+(cd "$work/case" && "$warrant" evidence import inspect logs/research-sabotage.json --case case.yaml \
+    --kind sabotage_eval --model-file model/sandbox-agent.safetensors)
+echo "== warrant check --level release"
+(cd "$work/case" && "$warrant" check --level release case.yaml)
+"$warrant" report "$work/case/case.yaml" -o report.md
+rm -rf "$work"
+echo "Done: report.md is the report of examples/inspect-evidence."
