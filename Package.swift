@@ -54,7 +54,7 @@ let package = Package(
         // The built-in interpretability evaluations (SAE first), producing evidence records.
         .target(
             name: "WarrantEvals",
-            dependencies: ["WarrantNumerics", "WarrantJSON", "WarrantEvidence"]
+            dependencies: ["WarrantNumerics", "WarrantJSON", "WarrantEvidence", "WarrantCore"]
         ),
         // Reports (Markdown, Mermaid, SVG plots) and CI formats (SARIF, JUnit, GitHub), and case diffs.
         .target(

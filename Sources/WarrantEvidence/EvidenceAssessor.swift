@@ -236,7 +236,7 @@ public struct EvidenceAssessor {
     }
 
     /// An `eval:` recipe as JSON, for comparing with a record's configuration.
-    static func json(_ node: YAMLNode) -> [String: JSONValue] {
+    public static func json(_ node: YAMLNode) -> [String: JSONValue] {
         json(value: node).object ?? [:]
     }
 

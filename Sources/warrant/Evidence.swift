@@ -31,6 +31,11 @@ struct StoreOptions: ParsableArguments {
     }
 
     func open(create: Bool) throws -> EvidenceStore {
+        create ? try Self.open(path: path) : try Self.open(path: path, create: false)
+    }
+
+    /// Opens (by default creating) the store at `path`; failures are exit 2.
+    static func open(path: String, create: Bool = true) throws -> EvidenceStore {
         do {
             return try EvidenceStore(path: path, create: create)
         } catch {

@@ -16,7 +16,7 @@ struct Warrant: ParsableCommand {
         could not do its job (bad arguments, unreadable file).
         """,
         version: WarrantVersion.string,
-        subcommands: [Init.self, Check.self, Report.self, Gate.self, Diff.self, Assumptions.self, Evidence.self, Eval.self, Model.self,
+        subcommands: [Init.self, Build.self, Check.self, Report.self, Gate.self, Diff.self, Assumptions.self, Evidence.self, Eval.self, Model.self,
                       TemplatesCommand.self, Rules.self, Explain.self]
     )
 }

@@ -227,3 +227,90 @@ struct EvalCLITests {
         #expect(fail.stdout.contains("error[E02]: evidence 'E1' fails: kl = "))
     }
 }
+
+@Suite("warrant build")
+struct BuildCLITests {
+    static func makeCase(_ dir: ScratchCopy) throws {
+        let models = CLI.repository.appendingPathComponent("examples/models/modadd")
+        try FileManager.default.copyItem(at: models, to: dir.url.appendingPathComponent("model"))
+        let text = """
+        warrant: 1
+        case:
+          id: build-test
+          system: { model: { path: model/model.safetensors } }
+          policy: { level: release }
+        nodes:
+          G1: { type: claim, text: the hidden layers are explained by sparse features, supported_by: [E-local, E-e2e, E-pinned] }
+          E-local:
+            type: evidence
+            text: a local SAE on hidden.1
+            eval: { method: sae, layer: hidden.1, loss: local, dict_size: 32, lambda: 0.05, steps: 10, batch_size: 64, seed: 0 }
+            require: ["l0 >= 0"]
+          E-e2e:
+            type: evidence
+            text: an e2e SAE on hidden.1
+            eval: { method: sae, layer: hidden.1, loss: e2e, dict_size: 32, lambda: 0.05, steps: 10, batch_size: 64, seed: 0 }
+            require: ["kl >= 0"]
+          E-pinned:
+            type: evidence
+            text: the training summary, pinned
+            source: { file: model/training.json, sha256: "\(try sha256(models.appendingPathComponent("training.json").path))" }
+        """
+        try Data(text.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+    }
+
+    static func sha256(_ path: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
+        p.arguments = [path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
+    }
+
+    @Test("build runs what is missing, then nothing; the report is the same bytes; a changed model re-runs its evaluations")
+    func incremental() throws {
+        let dir = try ScratchCopy()
+        try Self.makeCase(dir)
+        let dry = try CLI.run(["build", "--dry-run", "case.yaml"], in: dir.url)
+        #expect(dry.stdout.contains("2 of 2 evaluations would run"))
+        #expect(dry.stderr.contains("missing: no record of this configuration"))
+
+        let first = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stderr.contains("built: 2 ran, 0 reused"))
+        let report1 = try String(contentsOfFile: dir.path("report.md"), encoding: .utf8)
+        #expect(report1.contains("✅ PASS"))
+
+        let second = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(second.status == 0)
+        #expect(second.stderr.contains("built: 0 ran, 2 reused"))
+        #expect(try String(contentsOfFile: dir.path("report.md"), encoding: .utf8) == report1)
+
+        // Change one byte of the weights: both SAE evaluations depend on them, the pinned file does not.
+        let weights = dir.url.appendingPathComponent("model/model.safetensors")
+        var bytes = try Data(contentsOf: weights)
+        bytes[bytes.count - 1] ^= 0x01
+        try bytes.write(to: weights)
+        let third = try CLI.run(["build", "--dry-run", "case.yaml"], in: dir.url)
+        #expect(third.stderr.contains("model changed"))
+        #expect(third.stdout.contains("2 of 2 evaluations would run"))
+        let rebuilt = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(rebuilt.stderr.contains("built: 2 ran, 0 reused"))
+    }
+
+    @Test("a recipe Warrant cannot run stops the build with exit 2 naming it")
+    func unsupported() throws {
+        let dir = try ScratchCopy()
+        try Self.makeCase(dir)
+        let text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "method: sae, layer: hidden.1, loss: e2e", with: "method: lib, layer: hidden.1, loss: e2e")
+        try Data(text.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+        let r = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("evidence 'E-e2e'") && r.stderr.contains("no built-in `lib` evaluation"))
+    }
+}

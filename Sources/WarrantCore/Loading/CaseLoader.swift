@@ -180,7 +180,7 @@ public struct CaseLoader: Sendable {
     static let schemingKeys = ["family", "covers", "outcomes", "provenance", "catalog", "gate", "research",
                                "depends_on", "waiver", "choice"]
     static let systemKeys = ["model", "deployment", "description", "meta"]
-    static let modelKeys = ["path", "name", "description"]
+    static let modelKeys = ["path", "config", "name", "description"]
     static let policyKeys = ["level", "max_evidence_age"]
     static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
@@ -373,6 +373,9 @@ public struct CaseLoader: Sendable {
                 model.reportUnknownKeys(allowed: Self.modelKeys, findings: &findings)
                 if let p = model["path"] {
                     header.modelPath = MappingReader.string(p, what: "`case.system.model.path`", findings: &findings)
+                }
+                if let p = model["config"] {
+                    header.modelConfig = MappingReader.string(p, what: "`case.system.model.config`", findings: &findings)
                 }
                 for key in ["name", "description"] {
                     if let v = model[key] { _ = MappingReader.string(v, what: "`case.system.model.\(key)`", findings: &findings) }

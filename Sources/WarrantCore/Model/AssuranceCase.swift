@@ -4,6 +4,9 @@ public struct CaseHeader: Sendable {
     public var title: LocatedString?
     /// `case.system.model.path`: the model the case is about.
     public var modelPath: LocatedString?
+    /// `case.system.model.config`: the model's config (for built-in evaluations);
+    /// by default `model.json` beside the weights.
+    public var modelConfig: LocatedString?
     /// `case.policy.level`: the gate level the case is held to.
     public var level: GateLevel?
     /// `case.policy.max_evidence_age`, as written (e.g. `90d`).

@@ -1,0 +1,114 @@
+import Foundation
+import WarrantCore
+import WarrantEvidence
+import WarrantJSON
+
+/// What `warrant build` has to do: for every evidence node with an `eval:` recipe,
+/// whether a fresh record exists and, if not, why it must run.
+public struct BuildPlan {
+    public enum Reason: Equatable, Sendable, CustomStringConvertible {
+        case fresh(recordID: String)
+        case missing
+        case modelChanged
+        case methodChanged(from: String, to: String)
+        case tooOld(days: Int)
+        case unsupported(String)
+
+        public var description: String {
+            switch self {
+            case .fresh(let id): return "fresh (record \(id.prefix(12)))"
+            case .missing: return "missing: no record of this configuration"
+            case .modelChanged: return "model changed: the records of this configuration are about other weights"
+            case .methodChanged(let a, let b): return "method changed: records are from version \(a), this Warrant runs \(b)"
+            case .tooOld(let days): return "stale: the newest record is \(days) days old"
+            case .unsupported(let m): return "cannot run: \(m)"
+            }
+        }
+
+        public var needsRun: Bool {
+            switch self {
+            case .fresh, .unsupported: return false
+            default: return true
+            }
+        }
+    }
+
+    public struct Item {
+        public var node: String
+        public var method: String
+        public var recipe: [String: JSONValue]
+        public var reason: Reason
+        public var location: SourceLocation
+    }
+
+    public var items: [Item]
+    public var modelConfigPath: String?
+    public var modelWeightsPath: String?
+
+    /// Plans the build of a loaded case against a store (nil: nothing stored yet).
+    public static func make(_ loaded: LoadResult, store: EvidenceStore?, now: Date = Clock.now()) -> BuildPlan {
+        let c = loaded.assuranceCase
+        var weights: String?, config: String?
+        if let m = c.header?.modelPath {
+            weights = CaseLoader.resolve(m.value, from: m.location.file)
+            if let cfg = c.header?.modelConfig {
+                config = CaseLoader.resolve(cfg.value, from: cfg.location.file)
+            } else if let w = weights {
+                config = ((w as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json")
+            }
+        }
+        let modelSHA = weights.flatMap { try? Hashing.sha256Hex(fileAt: $0) }
+        let maxAge = c.header?.maxEvidenceAge.flatMap { AgeParser.seconds($0.value) }
+        var items: [Item] = []
+        for node in c.nodes.sorted(by: { $0.id < $1.id }) where node.type == .evidence {
+            guard let recipeNode = node.evidence?.evaluation else { continue }
+            var recipe = EvidenceAssessor.json(recipeNode)
+            let method = recipe.removeValue(forKey: "method")?.string ?? ""
+            let reason: Reason
+            if method != "sae" {
+                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (sae is built in)")
+            } else if config == nil || modelSHA == nil {
+                reason = .unsupported("`case.system.model.path` must name the model's weights, with its config beside it (model.json) or in `config`")
+            } else {
+                let candidates = store.flatMap { try? $0.records(method: method) } ?? []
+                let sameConfig = candidates.filter { r in recipe.allSatisfy { r.configuration[$0.key] == $0.value } }
+                let sameModel = sameConfig.filter { $0.subject?.sha256 == modelSHA }
+                if let latest = sameModel.last {
+                    if latest.method?.version != SAERun.methodVersion {
+                        reason = .methodChanged(from: latest.method?.version ?? "?", to: SAERun.methodVersion)
+                    } else if let maxAge, let date = Clock.parse(latest.producer.time), now.timeIntervalSince(date) > maxAge {
+                        reason = .tooOld(days: Int(now.timeIntervalSince(date) / 86_400))
+                    } else {
+                        reason = .fresh(recordID: latest.id)
+                    }
+                } else {
+                    reason = sameConfig.isEmpty ? .missing : .modelChanged
+                }
+            }
+            items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location))
+        }
+        return BuildPlan(items: items, modelConfigPath: config, modelWeightsPath: weights)
+    }
+
+    /// The SAE settings a recipe asks for; unknown keys are an error (a typo would
+    /// otherwise silently run the default).
+    public static func saeSettings(_ recipe: [String: JSONValue]) throws -> (layer: String, settings: SAETrainingSettings) {
+        let known: Set<String> = ["layer", "loss", "dict_size", "lambda", "beta", "steps", "batch_size", "learning_rate", "seed"]
+        if let bad = recipe.keys.sorted().first(where: { !known.contains($0) }) {
+            throw SAERun.RunError.noData("unknown key '\(bad)' in an sae recipe; known: \(known.sorted().joined(separator: ", "))")
+        }
+        var s = SAETrainingSettings()
+        if let v = recipe["loss"]?.string {
+            guard let loss = SAELoss(rawValue: v) else { throw SAERun.RunError.noData("unknown sae loss '\(v)' (local, e2e, e2e+ds)") }
+            s.loss = loss
+        }
+        if let v = recipe["dict_size"]?.number { s.dictionarySize = Int(v) }
+        if let v = recipe["lambda"]?.number { s.lambda = v }
+        if let v = recipe["beta"]?.number { s.beta = v }
+        if let v = recipe["steps"]?.number { s.steps = Int(v) }
+        if let v = recipe["batch_size"]?.number { s.batchSize = Int(v) }
+        if let v = recipe["learning_rate"]?.number { s.learningRate = v }
+        if let v = recipe["seed"]?.number { s.seed = UInt64(v) }
+        return (recipe["layer"]?.string ?? "hidden.0", s)
+    }
+}

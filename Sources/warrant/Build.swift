@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import WarrantCore
+import WarrantEvals
+import WarrantEvidence
+import WarrantReport
+
+struct Build: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every evaluation the case declares that has no fresh record, then check and write the report.",
+        discussion: """
+        Like a build system: each evidence node's `eval:` recipe is keyed by method, \
+        configuration, model weights hash and method version; only recipes without a fresh \
+        record run, in a stable order, and each record is stored as soon as its evaluation \
+        finishes. Then the case is checked at its policy level and the report written. A second \
+        build with nothing changed runs nothing; changing the model re-runs what depends on it.
+
+        Exit codes: 0 the case passes, 1 it does not, 2 an evaluation (named) or a file failed; \
+        records of the evaluations that completed are kept.
+        """
+    )
+
+    @Argument(help: "The case file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    @Flag(help: "List what would run and why, and run nothing.")
+    var dryRun = false
+
+    @Option(name: [.short, .long], help: "Where to write the report. (default: report.md beside the case)")
+    var output: String?
+
+    @Option(help: "Gate level for the check. (default: the case's policy.level, else draft)")
+    var level: GateLevel?
+
+    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside the case)")
+    var store: String?
+
+    func run() throws {
+        let loaded: LoadResult
+        do {
+            guard let first = try CaseLoader().load(paths: [file], format: .warrant).first else { return }
+            loaded = first
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        let storePath = store ?? StoreLocation.besideCase(file)
+        let existing = try CheckSession.openStore(storePath)
+        let plan = BuildPlan.make(loaded, store: existing)
+        if plan.items.isEmpty { printError("no evaluations declared (no evidence node has an `eval:` recipe)") }
+        for item in plan.items {
+            printError("  \(item.node.padding(toLength: 18, withPad: " ", startingAt: 0)) \(item.method.padding(toLength: 9, withPad: " ", startingAt: 0)) \(item.reason)")
+        }
+        if dryRun {
+            let toRun = plan.items.filter { $0.reason.needsRun }.count
+            print("\(toRun) of \(plan.items.count) evaluations would run")
+            return
+        }
+        if let bad = plan.items.first(where: { if case .unsupported = $0.reason { return true } else { return false } }) {
+            printError("error: evidence '\(bad.node)' (\(bad.location)): \(bad.reason)")
+            throw ExitCode(2)
+        }
+        // Run what is missing or stale, storing each record as it completes.
+        var summary: [(node: String, ran: Bool, seconds: Double)] = []
+        let todo = plan.items.filter { $0.reason.needsRun }
+        let storeHandle = todo.isEmpty ? existing : try StoreOptions.open(path: storePath)
+        for item in plan.items {
+            guard item.reason.needsRun else {
+                summary.append((item.node, false, 0))
+                continue
+            }
+            let start = Date()
+            do {
+                let (layer, settings) = try BuildPlan.saeSettings(item.recipe)
+                let run = SAERun(modelConfigPath: plan.modelConfigPath!, layer: layer, settings: settings)
+                let artifacts = ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
+                let progress = Progress(total: settings.steps, label: "\(item.node) (\(settings.loss.rawValue) SAE)")
+                let result = try run.run(outputDirectory: artifacts, producer: currentProducer()) { step, terms in
+                    progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
+                }
+                progress.finish()
+                try storeHandle!.append(result.record)
+            } catch {
+                printError("error: evaluation of '\(item.node)' (\(item.location)) failed: \(error)")
+                printError("the records of the evaluations that completed are kept in \(storePath)")
+                throw ExitCode(2)
+            }
+            summary.append((item.node, true, Date().timeIntervalSince(start)))
+        }
+        let ran = summary.filter(\.ran)
+        printError("built: \(ran.count) ran, \(summary.count - ran.count) reused"
+                   + (ran.isEmpty ? "" : " (" + ran.map { String(format: "%@ %.1f s", $0.node, $0.seconds) }.joined(separator: ", ") + ")"))
+
+        // Check and report.
+        guard let analysis = try CheckSession.analyse(files: [file], inputFormat: .warrant, level: level, strict: false, store: storePath).first else { return }
+        let reportPath = output ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("report.md")
+        var report = MarkdownReport(analysis: analysis)
+        let plots = MarkdownReport.plots(for: analysis, reportPath: reportPath)
+        report.plots = plots.map { (($0.path as NSString).lastPathComponent, $0.title) }
+        do {
+            try Data(report.render().utf8).write(to: URL(fileURLWithPath: reportPath), options: .atomic)
+            for plot in plots { try Data(plot.svg.utf8).write(to: URL(fileURLWithPath: plot.path), options: .atomic) }
+        } catch {
+            printError("error: cannot write \(reportPath): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        print("\(file): \(analysis.report.summaryLine); report: \(reportPath)")
+        if !analysis.passed { throw ExitCode(1) }
+    }
+}
