@@ -142,12 +142,11 @@ public struct SAETrainer {
     func lossAndGradients(_ p: Parameters, a: Matrix<Float>, rows: [Int], inputs: Matrix<Float>,
                           clean: MLP<Float>.Forward?) -> (SAELossTerms, Parameters) {
         let nTok = a.rows, d = a.cols, n = p.we.rows
-        // Forward: codes, normalised dictionary rows, reconstruction.
+        // Forward: pre-activations (one dense GEMM), then the active codes as a sparse
+        // row list (CSR) so that everything after touches only active features.
         var pre = Matrix<Float>(rows: nTok, cols: n)
         LinearAlgebra.gemm(a, p.we, transposeB: true, into: &pre)
-        Kernels.addRowVector(&pre, p.be)
-        var c = pre
-        Kernels.relu(&c)
+        let codes = SparseCodes(pre: pre, bias: p.be)
         var norms = [Float](repeating: 0, count: n)
         var dict = p.wdRows
         dict.withUnsafeMutableBufferPointer { r in
@@ -160,13 +159,12 @@ public struct SAETrainer {
             }
         }
         var recon = Matrix<Float>(rows: nTok, cols: d)
-        SparseKernels.decode(c, dict, into: &recon)
+        codes.decode(dict, into: &recon)
         Kernels.addRowVector(&recon, p.bd)
 
         var terms = SAELossTerms()
-        let active = c.storage.reduce(0) { $0 + ($1 > 0 ? 1 : 0) }
-        terms.l0 = Double(active) / Double(nTok)
-        let l1 = c.storage.reduce(0.0) { $0 + Double($1) }
+        terms.l0 = Double(codes.values.count) / Double(nTok)
+        let l1 = codes.values.reduce(0.0) { $0 + Double($1) }
         terms.sparsity = settings.lambda / Double(d) * l1 / Double(nTok)
         var diff = recon
         diff.withUnsafeMutableBufferPointer { r in a.withUnsafeBufferPointer { x in for k in r.indices { r[k] -= x[k] } } }
@@ -209,14 +207,12 @@ public struct SAETrainer {
         }
 
         // Back through the SAE, touching only active features.
-        var dc = SparseKernels.maskedProducts(dRecon, dict, mask: c)
         let l1Grad = Float(settings.lambda / Double(d) / Double(nTok))
-        dc.withUnsafeMutableBufferPointer { g in c.withUnsafeBufferPointer { cc in for k in g.indices where cc[k] > 0 { g[k] += l1Grad } } }
-        var out = Parameters(we: Matrix(rows: n, cols: d), be: Kernels.columnSums(dc), wdRows: Matrix(rows: n, cols: d),
+        let dCodes = codes.backward(dRecon: dRecon, dictionaryRows: dict, l1Gradient: l1Grad)
+        var out = Parameters(we: Matrix(rows: n, cols: d), be: [Float](repeating: 0, count: n), wdRows: Matrix(rows: n, cols: d),
                              bd: Kernels.columnSums(dRecon))
-        SparseKernels.accumulateOuter(dc, a, into: &out.we)
         var dDict = Matrix<Float>(rows: n, cols: d)
-        SparseKernels.accumulateOuter(c, dRecon, into: &dDict)
+        codes.accumulate(dCodes: dCodes, inputs: a, dRecon: dRecon, dEncoder: &out.we, dEncoderBias: &out.be, dDictionary: &dDict)
         // Through the normalisation: dW_i = (dD_i − D_i·⟨dD_i, D_i⟩) / ‖W_i‖.
         out.wdRows.withUnsafeMutableBufferPointer { o in
             dDict.withUnsafeBufferPointer { g in
@@ -232,5 +228,103 @@ public struct SAETrainer {
             }
         }
         return (terms, out)
+    }
+}
+
+/// The active codes of a batch in compressed sparse rows: for row t, the features
+/// `columns[rowStart[t]..<rowStart[t+1]]` with their values. Built in one pass over
+/// the pre-activations; every later step costs O(active · d) instead of O(n_dict · d).
+struct SparseCodes {
+    var rowStart: [Int]
+    var columns: [Int32]
+    var values: [Float]
+    let dictionarySize: Int
+
+    init(pre: Matrix<Float>, bias: [Float]) {
+        let rows = pre.rows, n = pre.cols
+        dictionarySize = n
+        var rowStart = [Int](repeating: 0, count: rows + 1)
+        var columns: [Int32] = [], values: [Float] = []
+        columns.reserveCapacity(rows * 64)
+        values.reserveCapacity(rows * 64)
+        pre.withUnsafeBufferPointer { p in
+            bias.withUnsafeBufferPointer { b in
+                for t in 0..<rows {
+                    let base = t * n
+                    for i in 0..<n {
+                        let v = p[base + i] + b[i]
+                        if v > 0 {
+                            columns.append(Int32(i))
+                            values.append(v)
+                        }
+                    }
+                    rowStart[t + 1] = columns.count
+                }
+            }
+        }
+        self.rowStart = rowStart
+        self.columns = columns
+        self.values = values
+    }
+
+    /// out_t += Σ_active c_ti · R_i.
+    func decode(_ rows: Matrix<Float>, into out: inout Matrix<Float>) {
+        let d = rows.cols
+        rows.withUnsafeBufferPointer { r in
+            out.withUnsafeMutableBufferPointer { o in
+                for t in 0..<(rowStart.count - 1) {
+                    let ot = o.baseAddress! + t * d
+                    for k in rowStart[t]..<rowStart[t + 1] {
+                        let v = values[k], ri = r.baseAddress! + Int(columns[k]) * d
+                        for j in 0..<d { ot[j] += v * ri[j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The gradient of each active code: ⟨dâ_t, R_i⟩ + the L1 term.
+    func backward(dRecon: Matrix<Float>, dictionaryRows rows: Matrix<Float>, l1Gradient: Float) -> [Float] {
+        let d = rows.cols
+        var out = [Float](repeating: 0, count: values.count)
+        dRecon.withUnsafeBufferPointer { g in
+            rows.withUnsafeBufferPointer { r in
+                for t in 0..<(rowStart.count - 1) {
+                    let gt = UnsafeBufferPointer(rebasing: g[(t * d)..<((t + 1) * d)])
+                    for k in rowStart[t]..<rowStart[t + 1] {
+                        let i = Int(columns[k])
+                        out[k] = Kernels.dot(gt, UnsafeBufferPointer(rebasing: r[(i * d)..<((i + 1) * d)])) + l1Gradient
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// dW_enc_i += dc_ti · a_t, db_enc_i += dc_ti, dD_i += c_ti · dâ_t.
+    func accumulate(dCodes: [Float], inputs a: Matrix<Float>, dRecon: Matrix<Float>,
+                    dEncoder: inout Matrix<Float>, dEncoderBias: inout [Float], dDictionary: inout Matrix<Float>) {
+        let d = a.cols
+        a.withUnsafeBufferPointer { ap in
+            dRecon.withUnsafeBufferPointer { gp in
+                dEncoder.withUnsafeMutableBufferPointer { we in
+                    dDictionary.withUnsafeMutableBufferPointer { dd in
+                        for t in 0..<(rowStart.count - 1) {
+                            let at = ap.baseAddress! + t * d, gt = gp.baseAddress! + t * d
+                            for k in rowStart[t]..<rowStart[t + 1] {
+                                let i = Int(columns[k])
+                                let dc = dCodes[k], c = values[k]
+                                dEncoderBias[i] += dc
+                                let wi = we.baseAddress! + i * d, di = dd.baseAddress! + i * d
+                                for j in 0..<d {
+                                    wi[j] += dc * at[j]
+                                    di[j] += c * gt[j]
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 }
