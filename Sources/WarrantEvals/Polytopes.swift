@@ -1,0 +1,175 @@
+import WarrantNumerics
+
+/// Spline codes and exact boundary crossings of piecewise-linear networks
+/// (the Polytope Lens, Black et al. 2022; definitions of interp-methods.md §3.3).
+///
+/// Conventions, recorded with every result: a neuron's bit is `z > 0` (a tie at exactly
+/// 0 reads as 0); GELU layers use the same threshold on the pre-activation.
+public enum Polytopes {
+    public static let tieConvention = "bit = 1 iff pre-activation z > 0; GELU thresholded at 0 like ReLU"
+
+    /// A bit-packed code: one bit per hidden neuron, layer after layer.
+    public struct Code: Hashable, Sendable {
+        public var words: [UInt64]
+
+        public init(bits: [Bool]) {
+            var words = [UInt64](repeating: 0, count: (bits.count + 63) / 64)
+            for (k, b) in bits.enumerated() where b { words[k / 64] |= 1 << UInt64(k % 64) }
+            self.words = words
+        }
+
+        /// Hamming distance by popcount.
+        public func hamming(_ other: Code) -> Int {
+            zip(words, other.words).reduce(0) { $0 + ($1.0 ^ $1.1).nonzeroBitCount }
+        }
+    }
+
+    /// The codes of the hidden layers `from..<layerCount-1` for each row of `x`, where `x`
+    /// is the input of layer `from` (0: the network input; L+1: layer L's activation space).
+    public static func codes(_ model: MLP<Double>, _ x: Matrix<Double>, from: Int = 0) -> [Code] {
+        var h = x
+        var bits = [[Bool]](repeating: [], count: x.rows)
+        for k in from..<(model.layerCount - 1) {
+            var z = LinearAlgebra.matmul(h, model.weights[k], transposeB: true)
+            Kernels.addRowVector(&z, model.biases[k])
+            for r in 0..<z.rows { for j in 0..<z.cols { bits[r].append(z[r, j] > 0) } }
+            h = z
+            switch model.config.layers[k].activation {
+            case .relu: Kernels.relu(&h)
+            case .gelu: Kernels.gelu(&h)
+            case .none: break
+            }
+        }
+        return bits.map(Code.init(bits:))
+    }
+
+    /// Distinct codes among the points, and the fraction of points alone in their polytope.
+    public static func regionStatistics(_ codes: [Code]) -> (distinct: Int, singletonFraction: Double) {
+        var counts: [Code: Int] = [:]
+        for c in codes { counts[c, default: 0] += 1 }
+        let singletons = counts.values.filter { $0 == 1 }.count
+        return (counts.count, codes.isEmpty ? 0 : Double(singletons) / Double(codes.count))
+    }
+
+    /// One boundary crossed on a path: where, and which neuron.
+    public struct Crossing: Sendable, Equatable {
+        public var t: Double
+        public var layer: Int
+        public var neuron: Int
+    }
+
+    public struct Walk: Sendable {
+        public var crossings: [Crossing]
+        /// Path length ‖b − a‖.
+        public var length: Double
+        /// Positions t where the predicted class (argmax of the output) changes.
+        public var predictionChanges: [Double]
+        public var regionsVisited: Int { crossings.count + 1 }
+        public var density: Double { length > 0 ? Double(crossings.count) / length : 0 }
+    }
+
+    /// The exact line walk from `a` to `b`, points given as inputs of layer `from`. On each
+    /// affine piece every pre-activation is affine in t, so the next sign change is found in
+    /// closed form; the walk advances to the earliest one, flips that bit and goes on.
+    /// ReLU networks only (GELU is not piecewise linear).
+    public static func walk(_ model: MLP<Double>, from a: [Double], to b: [Double], startLayer from: Int = 0,
+                            epsilon: Double = 1e-9) -> Walk {
+        let hidden = Array(from..<(model.layerCount - 1))
+        let direction = zip(b, a).map { $0 - $1 }
+        let length = direction.map { $0 * $0 }.reduce(0, +).squareRoot()
+        // Codes at the start (the sign of z, or of its derivative where z = 0).
+        var codes = hidden.map { [Bool](repeating: false, count: model.weights[$0].rows) }
+        var (z, dz, logits, dLogits) = piece(model, a, direction, from: from, codes: codes, fixFromSigns: true, codesOut: &codes)
+        var t = 0.0
+        var crossings: [Crossing] = []
+        var changes: [Double] = []
+        while t < 1 {
+            // The earliest zero ahead among all neurons.
+            var next = Double.infinity
+            for (li, _) in hidden.enumerated() {
+                for i in 0..<z[li].count where dz[li][i] != 0 {
+                    let step = -z[li][i] / dz[li][i]
+                    if step > epsilon { next = min(next, t + step) }
+                }
+            }
+            let end = min(next, 1)
+            changes += predictionChanges(logits, dLogits, from: t, to: end)
+            if next >= 1 { break }
+            for (li, k) in hidden.enumerated() {
+                for i in 0..<z[li].count where dz[li][i] != 0 {
+                    let step = -z[li][i] / dz[li][i]
+                    if step > epsilon, abs(t + step - next) <= 1e-10 {
+                        crossings.append(Crossing(t: next, layer: k, neuron: i))
+                        codes[li][i] = dz[li][i] > 0
+                    }
+                }
+            }
+            t = next
+            let point = zip(a, direction).map { $0 + t * $1 }
+            (z, dz, logits, dLogits) = piece(model, point, direction, from: from, codes: codes, fixFromSigns: false, codesOut: &codes)
+            // Measured from the current point: shift to absolute t.
+        }
+        return Walk(crossings: crossings, length: length, predictionChanges: changes)
+    }
+
+    /// Pre-activations and their derivatives along `direction` at `point`, with the given
+    /// codes (or, at the start, codes read from the signs).
+    static func piece(_ model: MLP<Double>, _ point: [Double], _ direction: [Double], from: Int, codes: [[Bool]],
+                      fixFromSigns: Bool, codesOut: inout [[Bool]]) -> ([[Double]], [[Double]], [Double], [Double]) {
+        var h = point, dh = direction
+        var zs: [[Double]] = [], dzs: [[Double]] = []
+        var li = 0
+        for k in from..<model.layerCount {
+            let w = model.weights[k]
+            var z = model.biases[k], dz = [Double](repeating: 0, count: w.rows)
+            for i in 0..<w.rows {
+                var s = 0.0, ds = 0.0
+                for j in 0..<w.cols { s += w[i, j] * h[j]; ds += w[i, j] * dh[j] }
+                z[i] += s
+                dz[i] = ds
+            }
+            if k == model.layerCount - 1 { return (zs, dzs, z, dz) }
+            if fixFromSigns {
+                codesOut[li] = (0..<z.count).map { z[$0] > 0 || (z[$0] == 0 && dz[$0] > 0) }
+            }
+            let q = codesOut[li]
+            h = (0..<z.count).map { q[$0] ? z[$0] : 0 }
+            dh = (0..<z.count).map { q[$0] ? dz[$0] : 0 }
+            zs.append(z.map { $0 })
+            dzs.append(dz)
+            li += 1
+        }
+        return (zs, dzs, [], [])
+    }
+
+    /// Where the argmax of affine logits l(t) = l + (t − t0)·l̇ changes within [t0, t1].
+    static func predictionChanges(_ l: [Double], _ dl: [Double], from t0: Double, to t1: Double) -> [Double] {
+        guard !l.isEmpty else { return [] }
+        var out: [Double] = []
+        var t = t0
+        var current = argmax(l, dl, at: 0)
+        while t < t1 {
+            // The earliest class that overtakes the current one.
+            var next = Double.infinity, winner = current
+            for j in l.indices where j != current {
+                let gap = l[current] - l[j] + (t - t0) * (dl[current] - dl[j])
+                let closing = dl[j] - dl[current]
+                if closing > 0 {
+                    let at = t + gap / closing
+                    if at < next, at > t { next = at; winner = j }
+                }
+            }
+            if next >= t1 { break }
+            out.append(next)
+            current = winner
+            t = next
+        }
+        return out
+    }
+
+    static func argmax(_ l: [Double], _ dl: [Double], at s: Double) -> Int {
+        var best = 0
+        for j in l.indices where l[j] + s * dl[j] > l[best] + s * dl[best] { best = j }
+        return best
+    }
+}
