@@ -127,3 +127,39 @@ struct PolytopeTests {
         #expect(abs(w.predictionChanges[0] - 0.5) < 1e-12)
     }
 }
+
+@Suite("Polytope regions and purity")
+struct PolytopeRegionTests {
+    @Test("P1: n hyperplanes in general position in R^d cut it into Σ C(n, i) regions", arguments: [(3, 2, 7), (4, 2, 11), (5, 3, 26), (6, 2, 22)])
+    func zaslavsky(n: Int, d: Int, expected: Int) {
+        var g = SeededGenerator(seed: UInt64(n * 10 + d))
+        let w = (0..<n).map { _ in (0..<d).map { _ in g.normal() } }
+        let b = (0..<n).map { _ in g.normal() }
+        #expect(Polytopes.generalPositionRegions(hyperplanes: n, dimension: d) == expected)
+        #expect(Polytopes.countRegions(weights: w, biases: b) == expected)
+    }
+
+    @Test("P7: data inside known cells, labelled by cell: clustering by code is pure")
+    func codeClustersArePure() {
+        // One hidden layer of 4 lines in the plane; points sampled and labelled by their cell.
+        let m = randomNet([2, 4, 2], seed: 21)
+        var g = SeededGenerator(seed: 5)
+        let points = Matrix((0..<300).map { _ in [g.uniform(-3, 3), g.uniform(-3, 3)] })
+        let codes = Polytopes.codes(m, points)
+        var cellOf: [Polytopes.Code: Int] = [:]
+        let labels = codes.map { c -> Int in
+            if let id = cellOf[c] { return id }
+            cellOf[c] = cellOf.count
+            return cellOf.count - 1
+        }
+        let k = cellOf.count
+        let byCode = RegionPurity.kMedoids(count: codes.count, k: k) { Double(codes[$0].hamming(codes[$1])) }
+        #expect(RegionPurity.purity(clusters: byCode, labels: labels) == 1)
+        #expect(abs(RegionPurity.nmi(clusters: labels, labels: labels) - 1) < 1e-12)
+        let byPosition = RegionPurity.kMedoids(count: points.rows, k: k) { a, b in
+            let dx = points[a, 0] - points[b, 0], dy = points[a, 1] - points[b, 1]
+            return (dx * dx + dy * dy).squareRoot()
+        }
+        #expect(RegionPurity.purity(clusters: byPosition, labels: labels) <= 1)
+    }
+}
