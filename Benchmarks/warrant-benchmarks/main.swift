@@ -225,6 +225,30 @@ case "sae":
         print(String(format: "swift sae d=%d n=%d batch=%d  λ=%g  L0 %.1f  %.0f samples/s  %.4f s/step  %.1f effective GFLOP/s (6·B·d·n per step)",
                      d, n, batch, lambda, terms.l0, Double(batch) / seconds, seconds, flops / seconds / 1e9))
     }
+case "polytope":
+    // Spline codes (neuron signs per second) and the exact line walk (crossings per
+    // second) on the demo model.
+    let model = try MLP<Double>.load(configPath: arguments.count > 1 ? arguments[1] : "examples/models/modadd/model.json")
+    let (x, _) = ModularAddition.dataset(modulus: 113)
+    let points = x.converted(to: Double.self)
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let t0 = now()
+        _ = Polytopes.codes(model, points)
+        best = min(best, now() - t0)
+    }
+    let neurons = model.config.layers.dropLast().map(\.outputs).reduce(0, +)
+    print(String(format: "codes: %d points x %d neurons in %.3f s = %.1f M neuron signs/s", points.rows, neurons, best,
+                 Double(points.rows * neurons) / best / 1e6))
+    var g = SeededGenerator(seed: 0)
+    var crossings = 0
+    let t0 = now()
+    for _ in 0..<200 {
+        let a = points.row(g.index(below: points.rows)), b = points.row(g.index(below: points.rows))
+        crossings += Polytopes.walk(model, from: a, to: b).crossings.count
+    }
+    let elapsed = now() - t0
+    print(String(format: "walk: 200 paths, %d crossings in %.3f s = %.0f crossings/s", crossings, elapsed, Double(crossings) / elapsed))
 case "generate":
     print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
 default:

@@ -65,8 +65,8 @@ public struct BuildPlan {
             var recipe = EvidenceAssessor.json(recipeNode)
             let method = recipe.removeValue(forKey: "method")?.string ?? ""
             let reason: Reason
-            if method != "sae" {
-                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (sae is built in)")
+            if method != "sae" && method != "polytope" {
+                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (sae and polytope are built in)")
             } else if config == nil || modelSHA == nil {
                 reason = .unsupported("`case.system.model.path` must name the model's weights, with its config beside it (model.json) or in `config`")
             } else {
@@ -74,8 +74,9 @@ public struct BuildPlan {
                 let sameConfig = candidates.filter { r in recipe.allSatisfy { r.configuration[$0.key] == $0.value } }
                 let sameModel = sameConfig.filter { $0.subject?.sha256 == modelSHA }
                 if let latest = sameModel.last {
-                    if latest.method?.version != SAERun.methodVersion {
-                        reason = .methodChanged(from: latest.method?.version ?? "?", to: SAERun.methodVersion)
+                    let current = method == "sae" ? SAERun.methodVersion : PolytopeRun.methodVersion
+                    if latest.method?.version != current {
+                        reason = .methodChanged(from: latest.method?.version ?? "?", to: current)
                     } else if let maxAge, let date = Clock.parse(latest.producer.time), now.timeIntervalSince(date) > maxAge {
                         reason = .tooOld(days: Int(now.timeIntervalSince(date) / 86_400))
                     } else {
@@ -88,6 +89,16 @@ public struct BuildPlan {
             items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location))
         }
         return BuildPlan(items: items, modelConfigPath: config, modelWeightsPath: weights)
+    }
+
+    /// The polytope run a recipe asks for.
+    public static func polytopeRun(_ recipe: [String: JSONValue], modelConfigPath: String) throws -> PolytopeRun {
+        let known: Set<String> = ["layer", "pairs", "seed"]
+        if let bad = recipe.keys.sorted().first(where: { !known.contains($0) }) {
+            throw SAERun.RunError.noData("unknown key '\(bad)' in a polytope recipe; known: \(known.sorted().joined(separator: ", "))")
+        }
+        return PolytopeRun(modelConfigPath: modelConfigPath, layer: recipe["layer"]?.string ?? "input",
+                           pairs: Int(recipe["pairs"]?.number ?? 50), seed: UInt64(recipe["seed"]?.number ?? 0))
     }
 
     /// The SAE settings a recipe asks for; unknown keys are an error (a typo would

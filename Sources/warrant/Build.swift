@@ -71,6 +71,15 @@ struct Build: ParsableCommand {
             }
             let start = Date()
             do {
+                if item.method == "polytope" {
+                    let run = try BuildPlan.polytopeRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
+                    let progress = Progress(total: 2 * run.pairs, label: "\(item.node) (polytope)")
+                    let result = try run.run(producer: currentProducer()) { done, total in progress.update(done, "\(done)/\(total) paths") }
+                    progress.finish()
+                    try storeHandle!.append(result.record)
+                    summary.append((item.node, true, Date().timeIntervalSince(start)))
+                    continue
+                }
                 let (layer, settings) = try BuildPlan.saeSettings(item.recipe)
                 let run = SAERun(modelConfigPath: plan.modelConfigPath!, layer: layer, settings: settings)
                 let artifacts = ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")

@@ -314,3 +314,19 @@ struct BuildCLITests {
         #expect(r.stderr.contains("evidence 'E-e2e'") && r.stderr.contains("no built-in `lib` evaluation"))
     }
 }
+
+@Suite("warrant eval polytope")
+struct PolytopeCLITests {
+    @Test("a polytope run on the demo model stores a record with regions, densities and purity")
+    func evalPolytope() throws {
+        let dir = try ScratchCopy()
+        let model = CLI.repository.appendingPathComponent("examples/models/modadd/model.json").path
+        let r = try CLI.run(["eval", "polytope", "--model", model, "--pairs", "3", "--store", "e.sqlite"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))
+        let show = try CLI.run(["evidence", "show", id, "--store", "e.sqlite"], in: dir.url)
+        for key in ["\"regions\"", "\"density_same_mean\"", "\"density_different_mean\"", "\"purity_code\"", "\"purity_activation\"", "z > 0"] {
+            #expect(show.stdout.contains(key), "missing \(key)")
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import WarrantEvidence
+import WarrantJSON
+import WarrantNumerics
+
+/// One polytope evaluation: region statistics over the held-out data, exact line walks
+/// between same-label and different-label pairs, scaling rays, and code-versus-activation
+/// clustering purity, as an evidence record.
+public struct PolytopeRun {
+    public static let methodVersion = "1"
+
+    public var modelConfigPath: String
+    /// `input` (walk in input space) or `hidden.L` (walk in layer L's activation space).
+    public var layer: String
+    public var pairs: Int
+    public var seed: UInt64
+    public var dataPath: String?
+
+    public init(modelConfigPath: String, layer: String = "input", pairs: Int = 50, seed: UInt64 = 0, dataPath: String? = nil) {
+        self.modelConfigPath = modelConfigPath
+        self.layer = layer
+        self.pairs = pairs
+        self.seed = seed
+        self.dataPath = dataPath
+    }
+
+    public struct Result {
+        public var metrics: [String: (value: Double, definition: String)]
+        public var record: EvidenceRecord
+    }
+
+    /// Index of the first layer whose input is the walk's space.
+    func startLayer(_ model: MLP<Double>) throws -> Int {
+        if layer == "input" { return 0 }
+        let parts = layer.split(separator: ".")
+        guard parts.count == 2, parts[0] == "hidden", let l = Int(parts[1]), l >= 0, l + 1 < model.layerCount else {
+            throw SAERun.RunError.badLayer(layer, ["input"] + (0..<(model.layerCount - 1)).map { "hidden.\($0)" })
+        }
+        return l + 1
+    }
+
+    public func run(producer: EvidenceRecord.Producer, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        let model = try MLP<Double>.load(configPath: modelConfigPath)
+        let floatModel = try MLP<Float>.load(configPath: modelConfigPath)
+        let data = try SAERun(modelConfigPath: modelConfigPath, layer: "input", settings: .init(), dataPath: dataPath).data(for: floatModel)
+        let from = try startLayer(model)
+        var points = data.test.converted(to: Double.self)
+        if from > 0 { points = model.forward(points)["hidden.\(from - 1)"]! }
+        let labels = data.testLabels ?? Kernels.argmaxRows(model.forward(data.test.converted(to: Double.self)).output)
+        var metrics: [String: (Double, String)] = [:]
+
+        // Regions over the held-out points.
+        let codes = Polytopes.codes(model, points, from: from)
+        let (distinct, singletons) = Polytopes.regionStatistics(codes)
+        metrics["points"] = (Double(points.rows), "points.held_out_datapoints")
+        metrics["regions"] = (Double(distinct), "regions.distinct_full_codes_of_layers_after_\(layer)")
+        metrics["unique_fraction"] = (Double(distinct) / Double(max(1, points.rows)), "unique_fraction.distinct_codes / points")
+        metrics["singleton_fraction"] = (singletons, "singleton_fraction.points_alone_in_their_polytope / points")
+
+        // Pairs: same label and different label, seeded.
+        var g = SeededGenerator(seed: seed)
+        var byLabel: [Int: [Int]] = [:]
+        for (i, l) in labels.enumerated() { byLabel[l, default: []].append(i) }
+        let multi = byLabel.keys.sorted().filter { byLabel[$0]!.count > 1 }
+        var profiles: [String: [Double]] = ["same": [Double](repeating: 0, count: 10), "different": [Double](repeating: 0, count: 10)]
+        var densities: [String: [Double]] = ["same": [], "different": []]
+        var changeDistances: [Double] = []
+        for k in 0..<(2 * pairs) {
+            let same = k % 2 == 0
+            var i = g.index(below: points.rows), j = g.index(below: points.rows)
+            if same, !multi.isEmpty {
+                let members = byLabel[multi[g.index(below: multi.count)]]!
+                i = members[g.index(below: members.count)]
+                repeat { j = members[g.index(below: members.count)] } while j == i
+            } else {
+                while labels[j] == labels[i] { j = g.index(below: points.rows) }
+            }
+            let w = Polytopes.walk(model, from: points.row(i), to: points.row(j), startLayer: from)
+            let group = same ? "same" : "different"
+            densities[group]!.append(w.density)
+            var window = [Double](repeating: 0, count: 10)
+            for c in w.crossings { window[min(9, Int(c.t * 10))] += 1 }
+            for b in 0..<10 { profiles[group]![b] += window[b] / Double(pairs) }
+            if let peak = window.indices.max(by: { window[$0] < window[$1] }), window[peak] > 0 {
+                for t in w.predictionChanges { changeDistances.append(abs(t - (Double(peak) + 0.5) / 10)) }
+            }
+            progress(k + 1, 2 * pairs)
+        }
+        for (group, values) in densities where !values.isEmpty {
+            let sorted = values.sorted()
+            metrics["density_\(group)_mean"] = (values.reduce(0, +) / Double(values.count), "density.mean crossings per unit length, \(group)-label pairs, exact walk")
+            metrics["density_\(group)_median"] = (sorted[sorted.count / 2], "density.median crossings per unit length, \(group)-label pairs")
+            for b in 0..<10 {
+                metrics["density_profile_\(group)_\(b)"] = (profiles[group]![b], "density_profile.mean crossings in t-window [\(Double(b) / 10), \(Double(b + 1) / 10)), \(group)-label pairs")
+            }
+        }
+        if !changeDistances.isEmpty {
+            metrics["prediction_change_to_peak"] = (changeDistances.reduce(0, +) / Double(changeDistances.count),
+                                                    "prediction_change_to_peak.mean |t_change - centre of the densest t-window|")
+        }
+
+        // Scaling rays αh, α from 0.01 to 3, from the first points.
+        var rayCrossings = 0.0
+        let rays = min(20, points.rows)
+        for r in 0..<rays {
+            let h = points.row(r)
+            rayCrossings += Double(Polytopes.walk(model, from: h.map { $0 * 0.01 }, to: h.map { $0 * 3 }, startLayer: from).crossings.count)
+        }
+        metrics["scaling_crossings_mean"] = (rayCrossings / Double(max(1, rays)), "scaling.mean crossings on rays alpha*h, alpha in [0.01, 3]")
+
+        // Purity: codes (Hamming k-medoids) against activations (Euclidean k-medoids), same points, same k.
+        let classes = byLabel.keys.sorted().prefix(10)
+        let subset = classes.flatMap { byLabel[$0]!.prefix(30) }
+        if Set(subset.map { labels[$0] }).count > 1 {
+            let k = Set(subset.map { labels[$0] }).count
+            let subsetLabels = subset.map { labels[$0] }
+            let byCode = RegionPurity.kMedoids(count: subset.count, k: k) { Double(codes[subset[$0]].hamming(codes[subset[$1]])) }
+            let acts = model.forward(points.gatherRows(subset).converted(to: Double.self))
+            let h = from == 0 ? acts["hidden.0"]! : points.gatherRows(subset)
+            let byActivation = RegionPurity.kMedoids(count: subset.count, k: k) { a, b in
+                var s = 0.0
+                for c in 0..<h.cols { let v = h[a, c] - h[b, c]; s += v * v }
+                return s.squareRoot()
+            }
+            metrics["purity_code"] = (RegionPurity.purity(clusters: byCode, labels: subsetLabels), "purity.k-medoids on codes (Hamming), k = #labels, \(subset.count) points")
+            metrics["purity_activation"] = (RegionPurity.purity(clusters: byActivation, labels: subsetLabels), "purity.k-medoids on activations (Euclidean), same points and k")
+            metrics["nmi_code"] = (RegionPurity.nmi(clusters: byCode, labels: subsetLabels), "nmi.2I(C;L)/(H(C)+H(L)), code clusters")
+            metrics["nmi_activation"] = (RegionPurity.nmi(clusters: byActivation, labels: subsetLabels), "nmi.2I(C;L)/(H(C)+H(L)), activation clusters")
+        }
+
+        var record = EvidenceRecord(kind: "interpretability.polytope", producer: producer)
+        record.title = "Polytope lens on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
+        record.subject = .init(name: nil, sha256: try Hashing.sha256Hex(fileAt: SAERun.weightsPath(modelConfigPath, floatModel)))
+        record.method = .init(name: "polytope", version: Self.methodVersion)
+        record.configuration = ["layer": .string(layer), "pairs": .number(Double(pairs)), "seed": .number(Double(seed)),
+                                "tie_convention": .string(Polytopes.tieConvention)]
+        if let dataPath { record.configuration["data"] = .string(dataPath) }
+        record.dataset = .init(name: data.name, sha256: data.sha256)
+        for (name, m) in metrics { record.metrics[name] = .init(m.0, definition: m.1) }
+        return Result(metrics: metrics.mapValues { (value: $0.0, definition: $0.1) }, record: record)
+    }
+}
