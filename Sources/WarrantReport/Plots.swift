@@ -14,7 +14,7 @@ public protocol ReportPlot: Sendable {
 
 /// All plots the report knows.
 public enum ReportPlots {
-    public static let all: [any ReportPlot] = [SAEFrontierPlot()]
+    public static let all: [any ReportPlot] = [SAEFrontierPlot(), BoundaryDensityPlot()]
 }
 
 /// The SAE frontier: L0 against KL divergence (or CE increase), one series per loss.
@@ -37,6 +37,29 @@ public struct SAEFrontierPlot: ReportPlot {
         guard !series.isEmpty else { return nil }
         return SVGChart(title: title, xLabel: "L0 (active features per token)", yLabel: yName == "kl" ? "KL(original ‖ spliced)" : "CE increase",
                         series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }).render()
+    }
+}
+
+/// Polytope boundary density along paths: mean crossings per tenth of the path, for
+/// same-label and different-label pairs (one series each per polytope record).
+public struct BoundaryDensityPlot: ReportPlot {
+    public var name: String { "boundary-density" }
+    public var title: String { "Polytope boundaries crossed along paths, by tenth of the path" }
+
+    public init() {}
+
+    public func svg(records: [EvidenceRecord]) -> String? {
+        var series: [(String, [(x: Double, y: Double)])] = []
+        for r in records where r.kind == "interpretability.polytope" {
+            let layer = r.configuration["layer"]?.string ?? "input"
+            for group in ["same", "different"] {
+                let points = (0..<10).compactMap { b in r.metrics["density_profile_\(group)_\(b)"].map { (x: (Double(b) + 0.5) / 10, y: $0.value) } }
+                if points.count == 10 { series.append(("\(group) label (\(layer))", points)) }
+            }
+        }
+        guard !series.isEmpty else { return nil }
+        return SVGChart(title: title, xLabel: "position along the path (t)", yLabel: "mean crossings per window",
+                        series: series.sorted { $0.0 < $1.0 }).render()
     }
 }
 

@@ -176,3 +176,20 @@ struct DiffTests {
         #expect(CaseDiff(old: old, new: old).isEmpty)
     }
 }
+
+@Suite("Polytope plot")
+struct PolytopePlotTests {
+    @Test("the boundary-density plot draws same- and different-label profiles")
+    func densityPlot() {
+        var r = EvidenceRecord(kind: "interpretability.polytope", producer: .init(tool: "t", version: "0", time: "2026-11-26T00:00:00Z"))
+        r.configuration = ["layer": .string("input")]
+        for b in 0..<10 {
+            r.metrics["density_profile_same_\(b)"] = .init(Double(b))
+            r.metrics["density_profile_different_\(b)"] = .init(Double(10 - b))
+        }
+        let svg = BoundaryDensityPlot().svg(records: [r])
+        #expect(svg?.components(separatedBy: "<polyline").count == 3)
+        #expect(svg?.contains("same label (input)") == true)
+        #expect(BoundaryDensityPlot().svg(records: []) == nil)
+    }
+}
