@@ -160,45 +160,4 @@ enum SparseKernels {
             }
         }
     }
-
-    /// For each active (t, i) of `mask`: out[t, i] = ⟨g_t, R_i⟩; zero elsewhere.
-    static func maskedProducts(_ g: Matrix<Float>, _ rows: Matrix<Float>, mask: Matrix<Float>) -> Matrix<Float> {
-        let n = rows.rows, d = rows.cols
-        var out = Matrix<Float>(rows: g.rows, cols: n)
-        g.withUnsafeBufferPointer { gp in
-            rows.withUnsafeBufferPointer { rp in
-                mask.withUnsafeBufferPointer { mp in
-                    out.withUnsafeMutableBufferPointer { op in
-                        for t in 0..<g.rows {
-                            let gt = UnsafeBufferPointer(rebasing: gp[(t * d)..<((t + 1) * d)])
-                            for i in 0..<n where mp[t * n + i] > 0 {
-                                op[t * n + i] = Kernels.dot(gt, UnsafeBufferPointer(rebasing: rp[(i * d)..<((i + 1) * d)]))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return out
-    }
-
-    /// acc (n × d) += Σ_t over active (t, i): s[t, i] · x_t.
-    static func accumulateOuter(_ s: Matrix<Float>, _ x: Matrix<Float>, into acc: inout Matrix<Float>) {
-        let n = s.cols, d = x.cols
-        s.withUnsafeBufferPointer { sp in
-            x.withUnsafeBufferPointer { xp in
-                acc.withUnsafeMutableBufferPointer { ap in
-                    for t in 0..<s.rows {
-                        let xt = xp.baseAddress! + t * d
-                        for i in 0..<n {
-                            let v = sp[t * n + i]
-                            if v == 0 { continue }
-                            let a = ap.baseAddress! + i * d
-                            for k in 0..<d { a[k] += v * xt[k] }
-                        }
-                    }
-                }
-            }
-        }
-    }
 }
