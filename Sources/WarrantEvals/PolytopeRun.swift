@@ -47,6 +47,8 @@ public struct PolytopeRun {
         var points = data.test.converted(to: Double.self)
         if from > 0 { points = model.forward(points)["hidden.\(from - 1)"]! }
         let labels = data.testLabels ?? Kernels.argmaxRows(model.forward(data.test.converted(to: Double.self)).output)
+        guard points.rows >= 2 else { throw SAERun.RunError.noData("a polytope run needs at least 2 held-out points, got \(points.rows)") }
+        let distinctLabels = Set(labels).count
         var metrics: [String: (Double, String)] = [:]
 
         // Regions over the held-out points.
@@ -67,8 +69,11 @@ public struct PolytopeRun {
         var changeDistances: [Double] = []
         for k in 0..<(2 * pairs) {
             let same = k % 2 == 0
+            // Without two labels there are no different-label pairs; without a repeated label, no same-label ones.
+            if !same && distinctLabels < 2 { continue }
+            if same && multi.isEmpty { continue }
             var i = g.index(below: points.rows), j = g.index(below: points.rows)
-            if same, !multi.isEmpty {
+            if same {
                 let members = byLabel[multi[g.index(below: multi.count)]]!
                 i = members[g.index(below: members.count)]
                 repeat { j = members[g.index(below: members.count)] } while j == i

@@ -51,6 +51,7 @@ public struct SAERun {
             guard x.cols == model.config.layers[0].inputs else {
                 throw RunError.noData("\(dataPath) has \(x.cols) columns; the model takes \(model.config.layers[0].inputs) inputs")
             }
+            guard x.rows >= 10 else { throw RunError.noData("\(dataPath) has \(x.rows) rows; an evaluation needs at least 10") }
             let cut = max(1, x.rows * 4 / 5)
             return Data(train: x.rows(0..<cut), test: x.rows(cut..<x.rows), testLabels: nil,
                         name: (dataPath as NSString).lastPathComponent, sha256: try Hashing.sha256Hex(fileAt: dataPath))

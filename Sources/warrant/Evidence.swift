@@ -114,7 +114,12 @@ struct EvidenceAdd: ParsableCommand {
     func run() throws {
         var record: EvidenceRecord
         if let json {
-            record = try ImportJSON.readRecords(json).first!
+            let records = try ImportJSON.readRecords(json)
+            guard records.count == 1 else {
+                printError("error: \(json) holds \(records.count) records; `evidence add` takes one (use `evidence import json` for several)")
+                throw ExitCode(2)
+            }
+            record = records[0]
         } else {
             record = EvidenceRecord(kind: kind!, producer: currentProducer())
             record.title = title

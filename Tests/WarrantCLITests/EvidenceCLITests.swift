@@ -330,3 +330,15 @@ struct PolytopeCLITests {
         }
     }
 }
+
+@Suite("Regressions")
+struct RegressionCLITests {
+    @Test("evidence add with a JSON list of zero or two records is an error, not a crash", arguments: ["[]", #"[{"kind": "a"}, {"kind": "b"}]"#])
+    func addWrongCount(json: String) throws {
+        let dir = try ScratchCopy()
+        try Data(json.utf8).write(to: dir.url.appendingPathComponent("r.json"))
+        let r = try CLI.run(["evidence", "add", "r.json", "--store", "e.sqlite"], in: dir.url)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("`evidence add` takes one"))
+    }
+}
