@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+@testable import WarrantEvals
+import WarrantNumerics
+
+@Suite("LIB known-answer tests (interp-methods.md §5.2)")
+struct LIBTests {
+    static func setup() -> (MLP<Double>, Matrix<Double>) {
+        var g = SeededGenerator(seed: 7)
+        let model = MLP<Double>.initialized(.standard(sizes: [6, 10, 8, 4], activation: .relu), generator: &g)
+        let x = Matrix<Double>(rows: 4000, cols: 6, storage: (0..<24000).map { _ in g.normal() })
+        return (model, x)
+    }
+
+    @Test("L1: LIB features are uncorrelated with second moments Λ, and E[ĴᵀĴ] = I")
+    func identities() throws {
+        let (model, x) = Self.setup()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x)
+        let f = model.forward(x)
+        for l in 1..<model.layerCount {
+            let fhat = lib.features(f.inputs[l], layer: l)
+            let second = LinearAlgebra.gram(fhat, alpha: 1 / Double(x.rows))
+            var diag = Matrix<Double>(rows: second.rows, cols: second.cols)
+            for i in 0..<diag.rows { diag[i, i] = lib.layers[l].importance[i] }
+            #expect(second.maxAbsDifference(diag) < 1e-9 * (lib.layers[l].importance.first ?? 1))
+        }
+        // E[ĴᵀĴ] = I for the transition from hidden layer 1 (node layer 2) to the output.
+        let l = 2
+        let next = lib.layers[l + 1].basis
+        let w = model.weights[l].transposed  // linear last section
+        let jhat = LinearAlgebra.matmul(LinearAlgebra.matmul(lib.layers[l].inverse, w), next)  // r_l × r_{l+1}
+        let gramJ = LinearAlgebra.matmul(jhat, jhat, transposeB: true)
+        #expect(gramJ.maxAbsDifference(.identity(gramJ.rows)) < 1e-9)
+    }
+
+    @Test("L2: an invertible reparameterisation of a hidden layer leaves Λ unchanged; PCA changes")
+    func invariance() throws {
+        let (model, x) = Self.setup()
+        var g = SeededGenerator(seed: 99)
+        // Reparameterise hidden layer 1 (node layer 2, input of the linear readout): f → f A, W → A⁻¹ W.
+        let a = Matrix<Double>(rows: 8, cols: 8, storage: (0..<64).map { _ in g.normal() })
+        let (u, s, vt) = try LinearAlgebra.svd(a)
+        var inv = vt.transposed
+        for r in 0..<8 { for c in 0..<8 { inv[r, c] /= s[c] } }
+        let aInverse = LinearAlgebra.matmul(inv, u, transposeB: true)
+        // The readout layer weight (out × in) becomes W·A⁻ᵀ so that (f A)·(W A⁻ᵀ)ᵀ = f Wᵀ.
+        var changed = model
+        changed.weights[2] = LinearAlgebra.matmul(model.weights[2], aInverse, transposeB: true)
+        let f = model.forward(x)
+        let reparam = LinearAlgebra.matmul(f.inputs[2], a)
+        // Compute LIB of node layer 2 from the reparameterised activations via a one-layer model.
+        let readoutA = MLP<Double>(config: .standard(sizes: [8, 4], activation: .relu), weights: [changed.weights[2]], biases: [model.biases[2]])
+        let readout = MLP<Double>(config: .standard(sizes: [8, 4], activation: .relu), weights: [model.weights[2]], biases: [model.biases[2]])
+        let libA = try LocalInteractionBasis.compute(readoutA, inputs: reparam)
+        let lib = try LocalInteractionBasis.compute(readout, inputs: f.inputs[2])
+        #expect(zip(libA.layers[0].importance, lib.layers[0].importance).allSatisfy { abs($0 - $1) < 1e-8 * Swift.max(1, $1) })
+        let pcaA = try LocalInteractionBasis.compute(readoutA, inputs: reparam, pca: true)
+        let pca = try LocalInteractionBasis.compute(readout, inputs: f.inputs[2], pca: true)
+        #expect(zip(pcaA.layers[0].importance, pca.layers[0].importance).contains { abs($0 - $1) > 1e-3 })
+    }
+
+    @Test("L4: before a linear readout, Λ are the non-zero eigenvalues of the output covariance, at most d_out of them")
+    func linearReadout() throws {
+        let (model, x) = Self.setup()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x)
+        let outputs = model.forward(x).output
+        var centred = outputs
+        Kernels.addRowVector(&centred, Kernels.columnSums(outputs).map { -$0 / Double(x.rows) })
+        let cov = LinearAlgebra.gram(centred, alpha: 1 / Double(x.rows))
+        let (eig, _) = try LinearAlgebra.symmetricEigen(cov)
+        let lambda = lib.layers[2].importance
+        #expect(lambda.count <= 4)
+        #expect(zip(lambda, eig).allSatisfy { abs($0 - $1) < 1e-9 * Swift.max(1, $1) })
+    }
+}
