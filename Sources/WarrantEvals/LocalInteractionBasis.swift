@@ -92,6 +92,43 @@ public struct LocalInteractionBasis: Sendable {
         return LocalInteractionBasis(layers: layers, threshold: threshold)
     }
 
+    /// The interaction graph between node layers l and l+1: squared gradient×input edges
+    /// E_ij = E_x[(Ĵ_x,ij · f̂_x,j)²] with Ĵ_x = C^{l+1}ᵀ diag(m_x) Wᵀ C^{l+}ᵀ (gradient
+    /// integration, α = 1). Batched as one GEMM per input feature j over all datapoints.
+    /// Returns r_{l+1} × r_l.
+    public func edges(_ model: MLP<Double>, inputs: Matrix<Double>, layer l: Int) -> Matrix<Double> {
+        let f = model.forward(inputs)
+        let n = Double(inputs.rows)
+        let fhat = features(f.inputs[l], layer: l)                         // N × r_l
+        let b = LinearAlgebra.matmul(model.weights[l], layers[l].inverse, transposeB: true)  // d_{l+1} × r_l
+        let next = layers[l + 1].basis                                      // d_{l+1} × r_{l+1}
+        var masks = f.pre[l]
+        let relu = model.config.layers[l].activation == .relu
+        masks.withUnsafeMutableBufferPointer { m in for i in m.indices { m[i] = relu ? (m[i] > 0 ? 1 : 0) : 1 } }
+        let rl = fhat.cols, rn = next.cols, d = b.rows
+        var out = Matrix<Double>(rows: rn, cols: rl)
+        var x = Matrix<Double>(rows: inputs.rows, cols: d)
+        for j in 0..<rl {
+            x.withUnsafeMutableBufferPointer { xp in
+                masks.withUnsafeBufferPointer { mp in
+                    fhat.withUnsafeBufferPointer { fp in
+                        for t in 0..<inputs.rows {
+                            let fj = fp[t * rl + j]
+                            for a in 0..<d { xp[t * d + a] = mp[t * d + a] * b[a, j] * fj }
+                        }
+                    }
+                }
+            }
+            let y = LinearAlgebra.matmul(x, next)                           // N × r_{l+1}
+            for i in 0..<rn {
+                var s = 0.0
+                for t in 0..<inputs.rows { s += y[t, i] * y[t, i] }
+                out[i, j] = s / n
+            }
+        }
+        return out
+    }
+
     /// LIB activations f̂ = (f − μ)·C of node layer `l` for given activations.
     public func features(_ activations: Matrix<Double>, layer l: Int) -> Matrix<Double> {
         var centred = activations

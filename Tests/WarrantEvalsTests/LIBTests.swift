@@ -73,3 +73,60 @@ struct LIBTests {
         #expect(zip(lambda, eig).allSatisfy { abs($0 - $1) < 1e-9 * Swift.max(1, $1) })
     }
 }
+
+@Suite("LIB interaction graph")
+struct LIBEdgeTests {
+    @Test("L5: for a linear section, E_ij = Ĵ_ij² Λ_j")
+    func linearSection() throws {
+        let (model, x) = LIBTests.setup()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x)
+        let e = lib.edges(model, inputs: x, layer: 2)
+        let jhat = LinearAlgebra.matmul(LinearAlgebra.matmul(lib.layers[3].basis, transposeA: true, model.weights[2]),
+                                        lib.layers[2].inverse, transposeB: true)  // r_out × r_2
+        for i in 0..<e.rows {
+            for j in 0..<e.cols {
+                let expected = jhat[i, j] * jhat[i, j] * lib.layers[2].importance[j]
+                #expect(abs(e[i, j] - expected) < 1e-9 * Swift.max(1, expected))
+            }
+        }
+    }
+
+    @Test("L6: in a block-diagonal MLP with independent block inputs, LIB directions and edges stay within blocks")
+    func blockDiagonal() throws {
+        // Two independent 4-wide blocks through two ReLU layers to a 4-wide output.
+        var g = SeededGenerator(seed: 31)
+        func block(_ rows: Int, _ cols: Int) -> Matrix<Double> {
+            var m = Matrix<Double>(rows: rows, cols: cols)
+            // The second block is scaled up so that no importance of one block is (nearly) equal
+            // to one of the other: degenerate eigenspaces may mix blocks legitimately.
+            for r in 0..<rows { for c in 0..<cols where (r < rows / 2) == (c < cols / 2) { m[r, c] = g.normal() / 2 * (r < rows / 2 ? 1 : 1.8) } }
+            return m
+        }
+        let config = MLPConfig.standard(sizes: [8, 8, 8, 4], activation: .relu)
+        let model = MLP<Double>(config: config, weights: [block(8, 8), block(8, 8), block(4, 8)],
+                                biases: [(0..<8).map { _ in g.normal() / 4 }, (0..<8).map { _ in g.normal() / 4 }, [0, 0, 0, 0]])
+        let x = Matrix<Double>(rows: 5000, cols: 8, storage: (0..<40_000).map { _ in g.normal() })
+        let lib = try LocalInteractionBasis.compute(model, inputs: x)
+        for l in 1...2 {
+            let c = lib.layers[l].basis
+            for col in 0..<c.cols {
+                let first = (0..<4).reduce(0.0) { $0 + c[$1, col] * c[$1, col] }
+                let second = (4..<8).reduce(0.0) { $0 + c[$1, col] * c[$1, col] }
+                #expect(max(first, second) / (first + second) >= 0.95, "layer \(l) direction \(col) Λ \(lib.layers[l].importance)")
+            }
+        }
+        // Cross-block edge mass between node layers 1 and 2.
+        let e = lib.edges(model, inputs: x, layer: 1)
+        func blockOf(_ basis: Matrix<Double>, _ col: Int) -> Int {
+            (0..<4).reduce(0.0) { $0 + basis[$1, col] * basis[$1, col] } > 0.5 * (0..<8).reduce(0.0) { $0 + basis[$1, col] * basis[$1, col] } ? 0 : 1
+        }
+        var cross = 0.0, total = 0.0
+        for i in 0..<e.rows {
+            for j in 0..<e.cols {
+                total += e[i, j]
+                if blockOf(lib.layers[2].basis, i) != blockOf(lib.layers[1].basis, j) { cross += e[i, j] }
+            }
+        }
+        #expect(cross / total < 1e-2, "cross-block edge mass \(cross / total)")
+    }
+}
