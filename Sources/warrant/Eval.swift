@@ -7,7 +7,7 @@ import WarrantJSON
 struct Eval: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a built-in interpretability evaluation and store its result as evidence.",
-        subcommands: [EvalSAE.self, EvalPolytope.self]
+        subcommands: [EvalSAE.self, EvalLIB.self, EvalPolytope.self]
     )
 }
 
@@ -203,6 +203,49 @@ struct EvalPolytope: ParsableCommand {
             if let m = result.metrics[name] {
                 print("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(JSONValue.format((m.value * 1e6).rounded() / 1e6))")
             }
+        }
+        print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))
+        if !noStore { try append(result.record, to: storeOptions.open(create: true)) }
+    }
+}
+
+struct EvalLIB: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lib",
+        abstract: "Compute the Local Interaction Basis of a ReLU MLP and its interaction graph, with the PCA baseline.",
+        discussion: """
+        Per node layer, for LIB and PCA alike: kept dimensions, and how many directions hold 90 % \
+        and 99 % of the importance; per transition, how many of the largest squared \
+        gradient×input edges hold 90 % and 99 % of the total. One evidence record. (Node-ablation \
+        curves and the bisection for edges within 0.001 accuracy are not implemented yet.)
+        """
+    )
+
+    @Option(help: "The model config (JSON).")
+    var model: String
+
+    @Option(help: "Relative eigenvalue threshold for truncation.")
+    var threshold: Double = 1e-12
+
+    @Option(help: "Model inputs as .npy (default: the model's task data).")
+    var data: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Do not store a record; print the metrics only.")
+    var noStore = false
+
+    func run() throws {
+        let start = Date()
+        let result: (metrics: [String: (Double, String)], record: EvidenceRecord)
+        do {
+            result = try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data).run(producer: currentProducer()) { printError("  \($0)") }
+        } catch {
+            printError("error: \(error)")
+            throw ExitCode(2)
+        }
+        for name in result.metrics.keys.sorted() {
+            print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(JSONValue.format(result.metrics[name]!.0))")
         }
         print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))
         if !noStore { try append(result.record, to: storeOptions.open(create: true)) }

@@ -342,3 +342,21 @@ struct RegressionCLITests {
         #expect(r.stderr.contains("`evidence add` takes one"))
     }
 }
+
+@Suite("warrant eval lib")
+struct LIBCLITests {
+    @Test("LIB and PCA side by side on a small trained model, stored as one record")
+    func evalLIB() throws {
+        let dir = try ScratchCopy()
+        let train = try CLI.run(["model", "train", "modadd", "--steps", "30", "--hidden", "24,24", "--out", "m"], in: dir.url)
+        #expect(train.status == 0, "\(train.stderr)")
+        let r = try CLI.run(["eval", "lib", "--model", "m/model.json", "--store", "e.sqlite"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        for key in ["lib.hidden.0.dims", "pca.hidden.0.dims", "lib.edges.hidden.0->hidden.1.edges_90", "pca.edges.hidden.0->hidden.1.edges_90"] {
+            #expect(r.stdout.contains(key), "missing \(key)")
+        }
+        let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))
+        let show = try CLI.run(["evidence", "show", id, "--store", "e.sqlite"], in: dir.url)
+        #expect(show.stdout.contains("\"kind\": \"interpretability.lib\""))
+    }
+}
