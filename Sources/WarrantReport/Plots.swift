@@ -14,7 +14,7 @@ public protocol ReportPlot: Sendable {
 
 /// All plots the report knows.
 public enum ReportPlots {
-    public static let all: [any ReportPlot] = [SAEFrontierPlot(), BoundaryDensityPlot()]
+    public static let all: [any ReportPlot] = [SAEFrontierPlot(), LIBAblationPlot(), BoundaryDensityPlot()]
 }
 
 /// The SAE frontier: L0 against KL divergence (or CE increase), one series per loss.
@@ -36,6 +36,30 @@ public struct SAEFrontierPlot: ReportPlot {
         }
         guard !series.isEmpty else { return nil }
         return SVGChart(title: title, xLabel: "L0 (active features per token)", yLabel: yName == "kl" ? "KL(original ‖ spliced)" : "CE increase",
+                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }).render()
+    }
+}
+
+/// Node-ablation curves of LIB records: held-out accuracy against directions kept, LIB
+/// against PCA, per hidden node layer.
+public struct LIBAblationPlot: ReportPlot {
+    public var name: String { "lib-ablation" }
+    public var title: String { "Node ablation: held-out accuracy keeping the first k directions, LIB against PCA" }
+
+    public init() {}
+
+    public func svg(records: [EvidenceRecord]) -> String? {
+        var series: [String: [(x: Double, y: Double)]] = [:]
+        for r in records where r.kind == "interpretability.lib" {
+            for (name, metric) in r.metrics {
+                // lib.hidden.0.ablation_k12
+                let parts = name.components(separatedBy: ".ablation_k")
+                guard parts.count == 2, let k = Double(parts[1]) else { continue }
+                series[parts[0], default: []].append((k, metric.value))
+            }
+        }
+        guard !series.isEmpty else { return nil }
+        return SVGChart(title: title, xLabel: "directions kept (k)", yLabel: "held-out accuracy",
                         series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }).render()
     }
 }

@@ -130,3 +130,22 @@ struct LIBEdgeTests {
         #expect(cross / total < 1e-2, "cross-block edge mass \(cross / total)")
     }
 }
+
+@Suite("LIB output rotation")
+struct LIBRotationTests {
+    @Test("L3: rotating the output by an orthogonal Q leaves Λ of every earlier node layer unchanged")
+    func outputRotation() throws {
+        let (model, x) = LIBTests.setup()
+        var g = SeededGenerator(seed: 12)
+        let (q, _, _) = try LinearAlgebra.svd(Matrix<Double>(rows: 4, cols: 4, storage: (0..<16).map { _ in g.normal() }))
+        var rotated = model
+        // Outputs y·Q: the readout weight (out × in) becomes Qᵀ·W, the bias b·Q.
+        rotated.weights[2] = LinearAlgebra.matmul(q, transposeA: true, model.weights[2])
+        rotated.biases[2] = LinearAlgebra.matmul(Matrix([model.biases[2]]), q).storage
+        let a = try LocalInteractionBasis.compute(model, inputs: x)
+        let b = try LocalInteractionBasis.compute(rotated, inputs: x)
+        for l in 0..<3 {
+            #expect(zip(a.layers[l].importance, b.layers[l].importance).allSatisfy { abs($0 - $1) < 1e-9 * Swift.max(1, $1) }, "layer \(l)")
+        }
+    }
+}

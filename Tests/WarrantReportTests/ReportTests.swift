@@ -193,3 +193,18 @@ struct PolytopePlotTests {
         #expect(BoundaryDensityPlot().svg(records: []) == nil)
     }
 }
+
+@Suite("LIB plot")
+struct LIBPlotTests {
+    @Test("the node-ablation plot draws one curve per basis and layer")
+    func ablationPlot() {
+        var r = EvidenceRecord(kind: "interpretability.lib", producer: .init(tool: "t", version: "0", time: "2026-11-26T00:00:00Z"))
+        for k in [1, 2, 5, 10] {
+            r.metrics["lib.hidden.0.ablation_k\(k)"] = .init(Double(k) / 10)
+            r.metrics["pca.hidden.0.ablation_k\(k)"] = .init(Double(k) / 20)
+        }
+        let svg = LIBAblationPlot().svg(records: [r])
+        #expect(svg?.components(separatedBy: "<polyline").count == 3)
+        #expect(svg?.contains(">lib.hidden.0</text>") == true)
+    }
+}
