@@ -65,8 +65,8 @@ public struct BuildPlan {
             var recipe = EvidenceAssessor.json(recipeNode)
             let method = recipe.removeValue(forKey: "method")?.string ?? ""
             let reason: Reason
-            if method != "sae" && method != "polytope" {
-                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (sae and polytope are built in)")
+            if !["sae", "lib", "polytope"].contains(method) {
+                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (sae, lib and polytope are built in)")
             } else if config == nil || modelSHA == nil {
                 reason = .unsupported("`case.system.model.path` must name the model's weights, with its config beside it (model.json) or in `config`")
             } else {
@@ -74,7 +74,7 @@ public struct BuildPlan {
                 let sameConfig = candidates.filter { r in recipe.allSatisfy { r.configuration[$0.key] == $0.value } }
                 let sameModel = sameConfig.filter { $0.subject?.sha256 == modelSHA }
                 if let latest = sameModel.last {
-                    let current = method == "sae" ? SAERun.methodVersion : PolytopeRun.methodVersion
+                    let current = method == "sae" ? SAERun.methodVersion : method == "lib" ? LIBRun.methodVersion : PolytopeRun.methodVersion
                     if latest.method?.version != current {
                         reason = .methodChanged(from: latest.method?.version ?? "?", to: current)
                     } else if let maxAge, let date = Clock.parse(latest.producer.time), now.timeIntervalSince(date) > maxAge {
@@ -89,6 +89,14 @@ public struct BuildPlan {
             items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location))
         }
         return BuildPlan(items: items, modelConfigPath: config, modelWeightsPath: weights)
+    }
+
+    /// The LIB run a recipe asks for.
+    public static func libRun(_ recipe: [String: JSONValue], modelConfigPath: String) throws -> LIBRun {
+        if let bad = recipe.keys.sorted().first(where: { $0 != "threshold" }) {
+            throw SAERun.RunError.noData("unknown key '\(bad)' in a lib recipe; known: threshold")
+        }
+        return LIBRun(modelConfigPath: modelConfigPath, threshold: recipe["threshold"]?.number ?? 1e-12)
     }
 
     /// The polytope run a recipe asks for.

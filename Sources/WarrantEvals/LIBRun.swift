@@ -107,7 +107,7 @@ public struct LIBRun {
         record.method = .init(name: "lib", version: Self.methodVersion)
         record.configuration = ["basis": .string("jacobian"), "edges": .string("squared, gradient integration"),
                                 "centring": .string("mean-centred; constant direction not included"),
-                                "threshold": .number(threshold), "data_split": .string("training split")]
+                                "threshold": .number(threshold), "data_split": .string("basis on the training split, ablations on the held-out split")]
         record.dataset = .init(name: data.name, sha256: data.sha256)
         for (name, m) in metrics { record.metrics[name] = .init(m.0, definition: m.1) }
         return (metrics, record)

@@ -71,6 +71,13 @@ struct Build: ParsableCommand {
             }
             let start = Date()
             do {
+                if item.method == "lib" {
+                    let run = try BuildPlan.libRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
+                    let result = try run.run(producer: currentProducer()) { printError("  \(item.node): \($0)") }
+                    try storeHandle!.append(result.record)
+                    summary.append((item.node, true, Date().timeIntervalSince(start)))
+                    continue
+                }
                 if item.method == "polytope" {
                     let run = try BuildPlan.polytopeRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
                     let progress = Progress(total: 2 * run.pairs, label: "\(item.node) (polytope)")

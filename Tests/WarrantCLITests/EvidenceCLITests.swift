@@ -307,11 +307,11 @@ struct BuildCLITests {
         let dir = try ScratchCopy()
         try Self.makeCase(dir)
         let text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "method: sae, layer: hidden.1, loss: e2e", with: "method: lib, layer: hidden.1, loss: e2e")
+            .replacingOccurrences(of: "method: sae, layer: hidden.1, loss: e2e", with: "method: rib, layer: hidden.1, loss: e2e")
         try Data(text.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
         let r = try CLI.run(["build", "case.yaml"], in: dir.url)
         #expect(r.status == 2)
-        #expect(r.stderr.contains("evidence 'E-e2e'") && r.stderr.contains("no built-in `lib` evaluation"))
+        #expect(r.stderr.contains("evidence 'E-e2e'") && r.stderr.contains("no built-in `rib` evaluation"))
     }
 }
 
