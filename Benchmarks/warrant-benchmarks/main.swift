@@ -249,6 +249,21 @@ case "polytope":
     }
     let elapsed = now() - t0
     print(String(format: "walk: 200 paths, %d crossings in %.3f s = %.0f crossings/s", crossings, elapsed, Double(crossings) / elapsed))
+case "lib":
+    // The Swift side of Benchmarks/lib-vs-numpy.sh: LIB bases of a 3-layer ReLU MLP of
+    // width 512 on 16,384 datapoints, Float64.
+    var g = SeededGenerator(seed: 0)
+    let model = MLP<Double>.initialized(.standard(sizes: [512, 512, 512, 512], activation: .relu), generator: &g)
+    let x = Matrix<Double>(rows: 16_384, cols: 512, storage: (0..<(16_384 * 512)).map { _ in g.normal() })
+    _ = try LocalInteractionBasis.compute(model, inputs: x.rows(0..<1024))
+    var times: [Double] = []
+    for _ in 0..<3 {
+        let t0 = now()
+        _ = try LocalInteractionBasis.compute(model, inputs: x)
+        times.append(now() - t0)
+    }
+    times.sort()
+    print(String(format: "swift lib width 512, 16384 points: best %.3f s, median %.3f s (OpenBLAS %@)", times[0], times[1], OpenBLAS.coreName))
 case "generate":
     print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
 default:
