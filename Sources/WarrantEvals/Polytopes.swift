@@ -107,7 +107,6 @@ public enum Polytopes {
             t = next
             let point = zip(a, direction).map { $0 + t * $1 }
             (z, dz, logits, dLogits) = piece(model, point, direction, from: from, codes: codes, fixFromSigns: false, codesOut: &codes)
-            // Measured from the current point: shift to absolute t.
         }
         return Walk(crossings: crossings, length: length, predictionChanges: changes)
     }

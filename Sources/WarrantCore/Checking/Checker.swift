@@ -489,7 +489,7 @@ struct CheckRun {
     // MARK: Development
 
     mutating func checkDevelopment() {
-        for (i, node) in nodes.enumerated() {
+        for node in nodes {
             if node.undeveloped && !node.supportedBy.isEmpty {
                 emit(Rules.undevelopedWithSupport, node.supportedBy[0].location,
                      "\(describe(node)) is marked undeveloped but has support",
@@ -506,7 +506,6 @@ struct CheckRun {
                          node: node.id, severity: gsn ? .warning : nil)
                 }
             }
-            _ = i
         }
         // A claim or strategy is developed when some chain of support below it ends in evidence.
         let developed = evaluatePostOrder(count: nodes.count, dependencies: { support[$0] }) { i, deps -> Bool in
@@ -532,7 +531,7 @@ struct CheckRun {
     // MARK: Defeated marks (gsn2x dialectic)
 
     mutating func checkDialectic() {
-        for (i, node) in nodes.enumerated() {
+        for node in nodes {
             if node.markedDefeated {
                 let challenged = nodes.indices.contains { k in
                     nodes[k].challenges.contains { $0.target == node.id && $0.linkTarget == nil }
@@ -550,7 +549,6 @@ struct CheckRun {
                          "\(describe(node)) marks its relation to '\(ref.target)' defeated, but it has no such relation", node: node.id)
                 }
             }
-            _ = i
         }
     }
 

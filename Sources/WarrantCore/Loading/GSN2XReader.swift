@@ -84,7 +84,7 @@ struct GSN2XReader {
             var uses: [LocatedString] = []
             if let moduleNode = root["module"] {
                 moduleLocation = moduleNode.location
-                if let m = moduleNode.mapping {
+                if moduleNode.mapping != nil {
                     let reader = MappingReader(moduleNode, what: "`module`", findings: &findings)
                     if let name = reader?["name"], let s = MappingReader.string(name, what: "`module.name`", findings: &findings) {
                         moduleName = s.value
@@ -100,7 +100,6 @@ struct GSN2XReader {
                     if let e = reader?["extends"] {
                         extensions += readExtends(e, module: moduleName, findings: &findings)
                     }
-                    _ = m
                 } else {
                     findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: moduleNode.location,
                                             message: "expected a mapping for `module`, found \(moduleNode.kindDescription)"))
