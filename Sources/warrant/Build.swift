@@ -36,14 +36,7 @@ struct Build: ParsableCommand {
     var store: String?
 
     func run() throws {
-        let loaded: LoadResult
-        do {
-            guard let first = try CaseLoader().load(paths: [file], format: .warrant).first else { return }
-            loaded = first
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        guard let loaded = try orExit({ try CaseLoader().load(paths: [file], format: .warrant).first }) else { return }
         let storePath = store ?? StoreLocation.besideCase(file)
         let existing = try CheckSession.openStore(storePath)
         let plan = BuildPlan.make(loaded, store: existing)

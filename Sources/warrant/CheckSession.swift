@@ -14,13 +14,7 @@ enum CheckSession {
     /// Loads, assesses evidence and checks each argument.
     static func analyse(files: [String], inputFormat: InputFormat = .auto, level: GateLevel?, strict: Bool,
                         store: String?) throws -> [CaseAnalysis] {
-        let results: [LoadResult]
-        do {
-            results = try CaseLoader().load(paths: files, format: inputFormat)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        let results = try orExit { try CaseLoader().load(paths: files, format: inputFormat) }
         var out: [CaseAnalysis] = []
         for var loaded in results {
             let effective = level ?? loaded.assuranceCase.header?.level ?? .draft

@@ -93,19 +93,15 @@ struct EvalSAE: ParsableCommand {
             + ".warrant/artifacts/sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)"
         let start = Date()
         let progress = Progress(total: steps, label: "\(loss) SAE")
-        let result: SAERun.Result
-        do {
+        let result: SAERun.Result = try orExit {
             if let evaluate {
-                result = try run.evaluateOnly(saeDirectory: evaluate, producer: currentProducer())
-            } else {
-                result = try run.run(outputDirectory: output, producer: currentProducer()) { step, terms in
-                    progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
-                }
-                progress.finish()
+                return try run.evaluateOnly(saeDirectory: evaluate, producer: currentProducer())
             }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
+            let trained = try run.run(outputDirectory: output, producer: currentProducer()) { step, terms in
+                progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
+            }
+            progress.finish()
+            return trained
         }
         let e = result.evaluation
         let shown = ["l0", "alive", "explained_variance", "mse", "kl", "ce_increase", "ce_score", "kl_score", "l2_ratio"]
@@ -189,14 +185,11 @@ struct EvalPolytope: ParsableCommand {
     func run() throws {
         let start = Date()
         let progress = Progress(total: 2 * pairs, label: "polytope walks")
-        let result: PolytopeRun.Result
-        do {
-            result = try PolytopeRun(modelConfigPath: model, layer: layer, pairs: pairs, seed: seed, dataPath: data)
+        let result: PolytopeRun.Result = try orExit {
+            let walked = try PolytopeRun(modelConfigPath: model, layer: layer, pairs: pairs, seed: seed, dataPath: data)
                 .run(producer: currentProducer()) { done, total in progress.update(done, "\(done)/\(total) paths") }
             progress.finish()
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
+            return walked
         }
         for name in ["regions", "unique_fraction", "singleton_fraction", "density_same_mean", "density_different_mean",
                      "prediction_change_to_peak", "scaling_crossings_mean", "purity_code", "purity_activation", "nmi_code", "nmi_activation"] {
@@ -237,12 +230,8 @@ struct EvalLIB: ParsableCommand {
 
     func run() throws {
         let start = Date()
-        let result: (metrics: [String: (Double, String)], record: EvidenceRecord)
-        do {
-            result = try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data).run(producer: currentProducer()) { printError("  \($0)") }
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
+        let result = try orExit {
+            try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data).run(producer: currentProducer()) { printError("  \($0)") }
         }
         for name in result.metrics.keys.sorted() {
             print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(JSONValue.format(result.metrics[name]!.0))")

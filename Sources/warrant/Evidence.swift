@@ -31,17 +31,12 @@ struct StoreOptions: ParsableArguments {
     }
 
     func open(create: Bool) throws -> EvidenceStore {
-        create ? try Self.open(path: path) : try Self.open(path: path, create: false)
+        try Self.open(path: path, create: create)
     }
 
     /// Opens (by default creating) the store at `path`; failures are exit 2.
     static func open(path: String, create: Bool = true) throws -> EvidenceStore {
-        do {
-            return try EvidenceStore(path: path, create: create)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        try orExit { try EvidenceStore(path: path, create: create) }
     }
 }
 
@@ -59,13 +54,7 @@ func currentProducer() -> EvidenceRecord.Producer {
 
 /// Appends and reports a record, turning store errors into exit 2.
 func append(_ record: EvidenceRecord, to store: EvidenceStore) throws {
-    do {
-        let sealed = try store.append(record)
-        print(sealed.id)
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode(2)
-    }
+    print(try orExit { try store.append(record) }.id)
 }
 
 struct EvidenceAdd: ParsableCommand {
@@ -263,13 +252,7 @@ struct EvidenceList: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(create: false)
-        let records: [EvidenceRecord]
-        do {
-            records = try store.records(kind: kind, method: method)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        let records = try orExit { try store.records(kind: kind, method: method) }
         switch format {
         case .json:
             print(JSONValue.array(records.map { $0.json() }).pretty)
@@ -312,13 +295,7 @@ struct EvidenceVerify: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(create: false)
-        let result: VerificationResult
-        do {
-            result = try store.verify()
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
+        let result = try orExit { try store.verify() }
         if let problem = result.firstProblem {
             print("\(store.path): record #\(problem.sequence) \(problem.id) does not verify: \(problem.problem)")
             throw ExitCode(1)

@@ -138,10 +138,5 @@ struct ModelActivations: ParsableCommand {
 
 /// Loads a model config and its weights; a bad file is exit 2 with the reason.
 func loadModel(_ config: String) throws -> MLP<Float> {
-    do {
-        return try MLP<Float>.load(configPath: config)
-    } catch {
-        printError("error: \(error)")
-        throw ExitCode(2)
-    }
+    try orExit { try MLP<Float>.load(configPath: config) }
 }

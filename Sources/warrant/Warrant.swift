@@ -45,6 +45,19 @@ enum WarrantMain {
 }
 
 
+/// Runs `body`; a failure is Warrant unable to do its job: `error: …` on standard error, exit 2.
+/// An `ExitCode` thrown inside passes through unchanged.
+func orExit<T>(_ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(2)
+    }
+}
+
 /// Writes to standard error.
 func printError(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
