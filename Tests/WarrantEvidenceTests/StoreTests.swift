@@ -243,3 +243,32 @@ struct AssessorTests {
         #expect(f.location?.column == 16 + offset)
     }
 }
+
+@Suite("Requirement predicates")
+struct RequirementParsingTests {
+    static let at = SourceLocation(file: "case.yaml", line: 3, column: 7)
+
+    @Test("metric names may hold `->`, as LIB's edge metrics do (regression)", arguments: [
+        ("lib.edges.hidden.0->hidden.1.edges_99 <= 64", "lib.edges.hidden.0->hidden.1.edges_99", Requirement.Operator.lessOrEqual, 64.0),
+        ("loss->0.5", "loss-", .greater, 0.5),
+        ("a->b>=1", "a->b", .greaterOrEqual, 1),
+        ("match/accuracy >= 0.999", "match/accuracy", .greaterOrEqual, 0.999),
+    ])
+    func arrows(text: String, metric: String, op: Requirement.Operator, value: Double) throws {
+        let r = try Requirement.parse(text, at: Self.at).get()
+        #expect(r.metric == metric)
+        #expect(r.op == op)
+        #expect(r.value == value)
+    }
+
+    @Test("malformed predicates are refused with the column of the problem", arguments: [
+        ("kl <", 4), ("kl <= x", 6), ("kl => 1", 3), ("kl <= 1 2", 8),
+    ])
+    func malformed(text: String, offset: Int) {
+        guard case .failure(let e) = Requirement.parse(text, at: Self.at) else {
+            Issue.record("\(text) parsed")
+            return
+        }
+        #expect(e.offset == offset, "\(e.message)")
+    }
+}

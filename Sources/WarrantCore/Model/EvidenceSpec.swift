@@ -6,6 +6,9 @@ public struct EvidenceSpec: Sendable {
     public var record: LocatedString?
     /// `source: { inspect: PATH }`: an Inspect evaluation log, imported into the store.
     public var inspectLog: LocatedString?
+    /// `source: { inspect: PATH, kind: KIND }`: the record kind `warrant build` gives the log
+    /// when it imports it (default: the node's one `accepts` kind).
+    public var inspectKind: LocatedString?
     /// `source: { file: PATH, sha256: HEX }`: a file pinned by its hash.
     public var file: LocatedString?
     public var fileSHA256: LocatedString?
@@ -68,9 +71,17 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
         }
         skipSpaces()
         let nameStart = i
-        while i < scalars.count, scalars[i].properties.isAlphabetic || ("0"..."9").contains(scalars[i])
-                || "_./-".unicodeScalars.contains(scalars[i]) {
-            i += 1
+        while i < scalars.count {
+            let c = scalars[i]
+            if c.properties.isAlphabetic || ("0"..."9").contains(c) || "_./-".unicodeScalars.contains(c) {
+                i += 1
+            } else if c == ">", i > nameStart, scalars[i - 1] == "-", i + 1 < scalars.count, scalars[i + 1].properties.isAlphabetic {
+                // An arrow inside a name, as in LIB's `lib.edges.hidden.0->hidden.1.edges_99`:
+                // a `>` after `-` and before a letter cannot start a comparison with a number.
+                i += 1
+            } else {
+                break
+            }
         }
         guard i > nameStart else { return fail("expected a metric name at the start of `\(text)`") }
         let metric = String(String.UnicodeScalarView(scalars[nameStart..<i]))
