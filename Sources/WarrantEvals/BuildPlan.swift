@@ -9,25 +9,31 @@ public struct BuildPlan {
     public enum Reason: Equatable, Sendable, CustomStringConvertible {
         case fresh(recordID: String)
         case missing
+        case notImported
         case modelChanged
         case methodChanged(from: String, to: String)
         case tooOld(days: Int)
+        /// Evidence Warrant imports but cannot produce (an Inspect log about other weights):
+        /// the build goes on and the check reports it.
+        case external(String)
         case unsupported(String)
 
         public var description: String {
             switch self {
             case .fresh(let id): return "fresh (record \(id.prefix(12)))"
             case .missing: return "missing: no record of this configuration"
+            case .notImported: return "missing: the log has not been imported"
             case .modelChanged: return "model changed: the records of this configuration are about other weights"
             case .methodChanged(let a, let b): return "method changed: records are from version \(a), this Warrant runs \(b)"
             case .tooOld(let days): return "stale: the newest record is \(days) days old"
+            case .external(let m): return "not rebuilt: \(m)"
             case .unsupported(let m): return "cannot run: \(m)"
             }
         }
 
         public var needsRun: Bool {
             switch self {
-            case .fresh, .unsupported: return false
+            case .fresh, .external, .unsupported: return false
             default: return true
             }
         }
@@ -60,7 +66,15 @@ public struct BuildPlan {
         let modelSHA = weights.flatMap { try? Hashing.sha256Hex(fileAt: $0) }
         let maxAge = c.header?.maxEvidenceAge.flatMap { AgeParser.seconds($0.value) }
         var items: [Item] = []
+        var plannedLogs: Set<String> = []
         for node in c.nodes.sorted(by: { $0.id < $1.id }) where node.type == .evidence {
+            if let spec = node.evidence, let log = spec.inspectLog {
+                let path = CaseLoader.resolve(log.value, from: log.location.file)
+                guard let logSHA = try? Hashing.sha256Hex(fileAt: path), plannedLogs.insert(logSHA).inserted else { continue }
+                items.append(inspectItem(node: node.id, spec: spec, log: log, path: path, logSHA: logSHA,
+                                         modelSHA: modelSHA, weights: weights, store: store))
+                continue
+            }
             guard let recipeNode = node.evidence?.evaluation else { continue }
             var recipe = EvidenceAssessor.json(recipeNode)
             let method = recipe.removeValue(forKey: "method")?.string ?? ""
@@ -74,7 +88,7 @@ public struct BuildPlan {
                 let sameConfig = candidates.filter { r in recipe.allSatisfy { r.configuration[$0.key] == $0.value } }
                 let sameModel = sameConfig.filter { $0.subject?.sha256 == modelSHA }
                 if let latest = sameModel.last {
-                    let current = method == "sae" ? SAERun.methodVersion : method == "lib" ? LIBRun.methodVersion : PolytopeRun.methodVersion
+                    let current = methodVersion(method)
                     if latest.method?.version != current {
                         reason = .methodChanged(from: latest.method?.version ?? "?", to: current)
                     } else if let maxAge, let date = Clock.parse(latest.producer.time), now.timeIntervalSince(date) > maxAge {
@@ -89,6 +103,40 @@ public struct BuildPlan {
             items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location))
         }
         return BuildPlan(items: items, modelConfigPath: config, modelWeightsPath: weights)
+    }
+
+    /// The version of a built-in method's implementation, as its records carry it.
+    static func methodVersion(_ method: String) -> String {
+        switch method {
+        case "sae": return SAERun.methodVersion
+        case "lib": return LIBRun.methodVersion
+        default: return PolytopeRun.methodVersion
+        }
+    }
+
+    /// An Inspect log named by `source: { inspect: }`: imported when the store has no record
+    /// of it. The log is a result Warrant cannot reproduce, so a record about other weights
+    /// is not re-imported (that would claim the old run was about the new model).
+    static func inspectItem(node: String, spec: EvidenceSpec, log: LocatedString, path: String, logSHA: String,
+                            modelSHA: String?, weights: String?, store: EvidenceStore?) -> Item {
+        let records = store.flatMap { try? $0.records(sourceSHA256: logSHA) } ?? []
+        let kind = spec.inspectKind?.value ?? (spec.accepts.count == 1 ? spec.accepts[0].value : nil)
+        var recipe: [String: JSONValue] = ["log": .string(path)]
+        if let kind { recipe["kind"] = .string(kind) }
+        if let weights { recipe["model_file"] = .string(weights) }
+        let reason: Reason
+        if let latest = records.last {
+            if modelSHA == nil || latest.subject?.sha256 == modelSHA {
+                reason = .fresh(recordID: latest.id)
+            } else {
+                reason = .external("the log was imported for other weights; re-run the Inspect evaluation on this model")
+            }
+        } else if kind == nil {
+            reason = .unsupported("say which kind of evaluation the log is, with `source: { inspect: ..., kind: KIND }` (the node accepts \(spec.accepts.map(\.value).joined(separator: ", ")))")
+        } else {
+            reason = .notImported
+        }
+        return Item(node: node, method: "inspect", recipe: recipe, reason: reason, location: log.location)
     }
 
     /// The LIB run a recipe asks for.

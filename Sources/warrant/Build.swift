@@ -64,31 +64,7 @@ struct Build: ParsableCommand {
             }
             let start = Date()
             do {
-                if item.method == "lib" {
-                    let run = try BuildPlan.libRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
-                    let result = try run.run(producer: currentProducer()) { printError("  \(item.node): \($0)") }
-                    try storeHandle!.append(result.record)
-                    summary.append((item.node, true, Date().timeIntervalSince(start)))
-                    continue
-                }
-                if item.method == "polytope" {
-                    let run = try BuildPlan.polytopeRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
-                    let progress = Progress(total: 2 * run.pairs, label: "\(item.node) (polytope)")
-                    let result = try run.run(producer: currentProducer()) { done, total in progress.update(done, "\(done)/\(total) paths") }
-                    progress.finish()
-                    try storeHandle!.append(result.record)
-                    summary.append((item.node, true, Date().timeIntervalSince(start)))
-                    continue
-                }
-                let (layer, settings) = try BuildPlan.saeSettings(item.recipe)
-                let run = SAERun(modelConfigPath: plan.modelConfigPath!, layer: layer, settings: settings)
-                let artifacts = ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
-                let progress = Progress(total: settings.steps, label: "\(item.node) (\(settings.loss.rawValue) SAE)")
-                let result = try run.run(outputDirectory: artifacts, producer: currentProducer()) { step, terms in
-                    progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
-                }
-                progress.finish()
-                try storeHandle!.append(result.record)
+                try storeHandle!.append(execute(item, plan: plan, storePath: storePath))
             } catch {
                 printError("error: evaluation of '\(item.node)' (\(item.location)) failed: \(error)")
                 printError("the records of the evaluations that completed are kept in \(storePath)")
@@ -97,7 +73,9 @@ struct Build: ParsableCommand {
             summary.append((item.node, true, Date().timeIntervalSince(start)))
         }
         let ran = summary.filter(\.ran)
-        printError("built: \(ran.count) ran, \(summary.count - ran.count) reused"
+        let external = plan.items.filter { if case .external = $0.reason { return true } else { return false } }.count
+        printError("built: \(ran.count) ran, \(summary.count - ran.count - external) reused"
+                   + (external > 0 ? ", \(external) not rebuilt" : "")
                    + (ran.isEmpty ? "" : " (" + ran.map { String(format: "%@ %.1f s", $0.node, $0.seconds) }.joined(separator: ", ") + ")"))
 
         // Check and report.
@@ -115,5 +93,36 @@ struct Build: ParsableCommand {
         }
         print("\(file): \(analysis.report.summaryLine); report: \(reportPath)")
         if !analysis.passed { throw ExitCode(1) }
+    }
+
+    /// Runs one planned item (an evaluation, or the import of an Inspect log) with progress,
+    /// and returns its record.
+    func execute(_ item: BuildPlan.Item, plan: BuildPlan, storePath: String) throws -> EvidenceRecord {
+        switch item.method {
+        case "inspect":
+            var options = InspectImporter.Options()
+            options.kind = item.recipe["kind"]?.string ?? "inspect"
+            options.modelFile = item.recipe["model_file"]?.string
+            let log = item.recipe["log"]?.string ?? ""
+            printError("  \(item.node): importing the Inspect log \(log) as \(options.kind)")
+            return try InspectImporter.record(fromLogAt: log, options: options, producer: currentProducer())
+        case "lib":
+            let run = try BuildPlan.libRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
+            return try run.run(producer: currentProducer()) { printError("  \(item.node): \($0)") }.record
+        case "polytope":
+            let run = try BuildPlan.polytopeRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
+            let progress = Progress(total: 2 * run.pairs, label: "\(item.node) (polytope)")
+            defer { progress.finish() }
+            return try run.run(producer: currentProducer()) { done, total in progress.update(done, "\(done)/\(total) paths") }.record
+        default:
+            let (layer, settings) = try BuildPlan.saeSettings(item.recipe)
+            let run = SAERun(modelConfigPath: plan.modelConfigPath!, layer: layer, settings: settings)
+            let artifacts = ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
+            let progress = Progress(total: settings.steps, label: "\(item.node) (\(settings.loss.rawValue) SAE)")
+            defer { progress.finish() }
+            return try run.run(outputDirectory: artifacts, producer: currentProducer()) { step, terms in
+                progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
+            }.record
+        }
     }
 }

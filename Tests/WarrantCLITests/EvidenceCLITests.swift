@@ -233,6 +233,8 @@ struct BuildCLITests {
     static func makeCase(_ dir: ScratchCopy) throws {
         let models = CLI.repository.appendingPathComponent("examples/models/modadd")
         try FileManager.default.copyItem(at: models, to: dir.url.appendingPathComponent("model"))
+        try FileManager.default.copyItem(at: CLI.repository.appendingPathComponent("examples/inspect-evidence/logs"),
+                                         to: dir.url.appendingPathComponent("logs"))
         let text = """
         warrant: 1
         case:
@@ -240,7 +242,7 @@ struct BuildCLITests {
           system: { model: { path: model/model.safetensors } }
           policy: { level: release }
         nodes:
-          G1: { type: claim, text: the hidden layers are explained by sparse features, supported_by: [E-local, E-e2e, E-pinned] }
+          G1: { type: claim, text: the hidden layers are explained by sparse features, supported_by: [E-local, E-e2e, E-pinned, E-log] }
           E-local:
             type: evidence
             text: a local SAE on hidden.1
@@ -255,6 +257,11 @@ struct BuildCLITests {
             type: evidence
             text: the training summary, pinned
             source: { file: model/training.json, sha256: "\(try sha256(models.appendingPathComponent("training.json").path))" }
+          E-log:
+            type: evidence
+            text: an Inspect log, imported by the build
+            source: { inspect: logs/research-sabotage.json, kind: sabotage_eval }
+            require: ["accuracy <= 0.2"]
         """
         try Data(text.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
     }
@@ -276,30 +283,49 @@ struct BuildCLITests {
         let dir = try ScratchCopy()
         try Self.makeCase(dir)
         let dry = try CLI.run(["build", "--dry-run", "case.yaml"], in: dir.url)
-        #expect(dry.stdout.contains("2 of 2 evaluations would run"))
+        #expect(dry.stdout.contains("3 of 3 evaluations would run"))
         #expect(dry.stderr.contains("missing: no record of this configuration"))
+        #expect(dry.stderr.contains("missing: the log has not been imported"))
 
         let first = try CLI.run(["build", "case.yaml"], in: dir.url)
         #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
-        #expect(first.stderr.contains("built: 2 ran, 0 reused"))
+        #expect(first.stderr.contains("built: 3 ran, 0 reused"))
         let report1 = try String(contentsOfFile: dir.path("report.md"), encoding: .utf8)
         #expect(report1.contains("✅ PASS"))
+        #expect(report1.contains("| `E-log` | 🟢 passing |"))
 
         let second = try CLI.run(["build", "case.yaml"], in: dir.url)
         #expect(second.status == 0)
-        #expect(second.stderr.contains("built: 0 ran, 2 reused"))
+        #expect(second.stderr.contains("built: 0 ran, 3 reused"))
         #expect(try String(contentsOfFile: dir.path("report.md"), encoding: .utf8) == report1)
 
-        // Change one byte of the weights: both SAE evaluations depend on them, the pinned file does not.
+        // Change one byte of the weights: both SAE evaluations depend on them and re-run; the
+        // pinned file does not; the Inspect log was about the old weights and cannot be re-run
+        // by Warrant, so it is not re-imported and the check reports it stale.
         let weights = dir.url.appendingPathComponent("model/model.safetensors")
         var bytes = try Data(contentsOf: weights)
         bytes[bytes.count - 1] ^= 0x01
         try bytes.write(to: weights)
         let third = try CLI.run(["build", "--dry-run", "case.yaml"], in: dir.url)
         #expect(third.stderr.contains("model changed"))
-        #expect(third.stdout.contains("2 of 2 evaluations would run"))
+        #expect(third.stderr.contains("not rebuilt: the log was imported for other weights"))
+        #expect(third.stdout.contains("2 of 3 evaluations would run"))
         let rebuilt = try CLI.run(["build", "case.yaml"], in: dir.url)
-        #expect(rebuilt.stderr.contains("built: 2 ran, 0 reused"))
+        #expect(rebuilt.stderr.contains("built: 2 ran, 0 reused, 1 not rebuilt"))
+        #expect(rebuilt.status == 1)
+        #expect(try String(contentsOfFile: dir.path("report.md"), encoding: .utf8).contains("| `E-log` | 🟡 stale |"))
+    }
+
+    @Test("a log whose kind the case does not say stops the build with exit 2 naming the node")
+    func inspectKindNeeded() throws {
+        let dir = try ScratchCopy()
+        try Self.makeCase(dir)
+        let text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: ", kind: sabotage_eval }", with: " }\n    accepts: [sabotage_eval, capability_eval]")
+        try Data(text.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+        let r = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("evidence 'E-log'") && r.stderr.contains("`source: { inspect: ..., kind: KIND }`"), "\(r.stderr)")
     }
 
     @Test("a recipe Warrant cannot run stops the build with exit 2 naming it")

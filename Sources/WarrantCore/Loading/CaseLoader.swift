@@ -609,9 +609,16 @@ public struct CaseLoader: Sendable {
             spec.record = MappingReader.string(r, what: "`record` of '\(id)' (a record id)", findings: &findings)
         }
         if let s = m["source"], let source = MappingReader(s, what: "`source` of '\(id)'", findings: &findings) {
-            source.reportUnknownKeys(allowed: ["inspect", "file", "sha256"], findings: &findings)
+            source.reportUnknownKeys(allowed: ["inspect", "kind", "file", "sha256"], findings: &findings)
             if let v = source["inspect"] {
                 spec.inspectLog = MappingReader.string(v, what: "`source.inspect` (an Inspect log file)", findings: &findings)
+            }
+            if let v = source["kind"] {
+                spec.inspectKind = MappingReader.string(v, what: "`source.kind` (the record kind of an imported log)", findings: &findings)
+                if source["inspect"] == nil {
+                    findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: v.location,
+                                            message: "`source.kind` says what kind of evaluation an Inspect log is; it needs `source.inspect`", node: id))
+                }
             }
             if let v = source["file"] {
                 spec.file = MappingReader.string(v, what: "`source.file`", findings: &findings)
