@@ -103,7 +103,7 @@ public struct LIBRun {
         }
         var record = EvidenceRecord(kind: "interpretability.lib", producer: producer)
         record.title = "Local Interaction Basis (and PCA baseline) of \((modelConfigPath as NSString).lastPathComponent)"
-        record.subject = .init(name: nil, sha256: try Hashing.sha256Hex(fileAt: SAERun.weightsPath(modelConfigPath, floatModel)))
+        record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "lib", version: Self.methodVersion)
         record.configuration = ["basis": .string("jacobian"), "edges": .string("squared, gradient integration"),
                                 "centring": .string("mean-centred; constant direction not included"),

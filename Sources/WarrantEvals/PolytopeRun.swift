@@ -135,7 +135,7 @@ public struct PolytopeRun {
 
         var record = EvidenceRecord(kind: "interpretability.polytope", producer: producer)
         record.title = "Polytope lens on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
-        record.subject = .init(name: nil, sha256: try Hashing.sha256Hex(fileAt: SAERun.weightsPath(modelConfigPath, floatModel)))
+        record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "polytope", version: Self.methodVersion)
         record.configuration = ["layer": .string(layer), "pairs": .number(Double(pairs)), "seed": .number(Double(seed)),
                                 "tie_convention": .string(Polytopes.tieConvention)]

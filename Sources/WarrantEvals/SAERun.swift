@@ -99,11 +99,9 @@ public struct SAERun {
                 producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
         let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
         if trained { try sae.write(to: outputDirectory, hookName: layer, extra: ["warrant_loss": .string(settings.loss.rawValue)]) }
-        let weightsPath = Self.weightsPath(modelConfigPath, model)
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.title = "\(settings.loss.rawValue) SAE on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
-        record.subject = .init(name: (modelConfigPath as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init),
-                               sha256: try Hashing.sha256Hex(fileAt: weightsPath))
+        record.subject = try Self.subject(modelConfigPath, model)
         record.method = .init(name: "sae", version: Self.methodVersion)
         record.configuration = configuration(trained: trained, saeDirectory: outputDirectory)
         record.dataset = .init(name: data.name, sha256: data.sha256)
@@ -128,6 +126,13 @@ public struct SAERun {
         if settings.loss == .e2eDownstream { c["beta"] = .number(settings.beta) }
         if let dataPath { c["data"] = .string(dataPath) }
         return c
+    }
+
+    /// The record subject of an evaluation of this model: named after the model's folder
+    /// (as `examples/models/modadd` gives `modadd`), identified by its weights' SHA-256.
+    static func subject(_ configPath: String, _ model: MLP<Float>) throws -> EvidenceRecord.Subject {
+        let name = (configPath as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init)
+        return .init(name: name, sha256: try Hashing.sha256Hex(fileAt: weightsPath(configPath, model)))
     }
 
     static func weightsPath(_ configPath: String, _ model: MLP<Float>) -> String {

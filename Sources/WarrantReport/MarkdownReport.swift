@@ -37,7 +37,11 @@ public struct MarkdownReport {
         let verdict = analysis.passed ? "✅ PASS" : "❌ FAIL"
         out += "| | |\n|---|---|\n"
         out += "| **Verdict** | \(verdict) at gate level `\(report.level.rawValue)`\(report.strict ? " (strict)" : "") |\n"
-        out += "| **Root claim** | `\(report.root ?? "none")` is **\(report.rootStatus?.rawValue ?? "undetermined")** |\n"
+        // A pass below release with an unsupported root is a pass of the draft, not of the
+        // case; say so where a reader looks first.
+        let short = report.level < .release && report.rootStatus != .supported
+            ? " (a release also needs the root supported and every blocking assumption closed)" : ""
+        out += "| **Root claim** | `\(report.root ?? "none")` is **\(report.rootStatus?.rawValue ?? "undetermined")**\(short) |\n"
         if let id = c.header?.id { out += "| **Case** | `\(id.value)` |\n" }
         if let model = c.header?.modelPath {
             let sha = analysis.evidence.flatMap { _ in modelHash(model) }
