@@ -59,8 +59,9 @@ public struct LIBAblationPlot: ReportPlot {
             }
         }
         guard !series.isEmpty else { return nil }
-        return SVGChart(title: title, xLabel: "directions kept (k)", yLabel: "held-out accuracy",
-                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }).render()
+        // k runs from 1 to the layer width, and what matters happens at small k: log scale.
+        return SVGChart(title: title, xLabel: "directions kept (k, log scale)", yLabel: "held-out accuracy",
+                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }, logX: true).render()
     }
 }
 
@@ -93,14 +94,19 @@ struct SVGChart {
     var xLabel: String
     var yLabel: String
     var series: [(name: String, points: [(x: Double, y: Double)])]
+    /// Base-2 logarithmic x axis (x must be positive), with ticks at powers of two.
+    var logX = false
 
     static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
 
     func render() -> String {
         let width = 640.0, height = 400.0, left = 70.0, right = 150.0, top = 40.0, bottom = 60.0
-        let xs = series.flatMap { $0.points.map(\.x) }, ys = series.flatMap { $0.points.map(\.y) }
-        let (x0, x1) = Self.niceRange(xs.min()!, xs.max()!), (y0, y1) = Self.niceRange(ys.min()!, ys.max()!)
-        func px(_ x: Double) -> Double { left + (x - x0) / (x1 - x0) * (width - left - right) }
+        let xs = series.flatMap { $0.points.map { logX ? log2(max($0.x, .leastNormalMagnitude)) : $0.x } }
+        let ys = series.flatMap { $0.points.map(\.y) }
+        let xTicks = logX ? Self.powerOfTwoTicks(xs.min()!, xs.max()!) : Self.niceTicks(xs.min()!, xs.max()!)
+        let yTicks = Self.niceTicks(ys.min()!, ys.max()!)
+        let (x0, x1) = (xTicks.first!, xTicks.last!), (y0, y1) = (yTicks.first!, yTicks.last!)
+        func px(_ x: Double) -> Double { left + ((logX ? log2(max(x, .leastNormalMagnitude)) : x) - x0) / (x1 - x0) * (width - left - right) }
         func py(_ y: Double) -> Double { height - bottom - (y - y0) / (y1 - y0) * (height - top - bottom) }
         var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(width))\" height=\"\(f(height))\" viewBox=\"0 0 \(f(width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
@@ -108,12 +114,14 @@ struct SVGChart {
         // Axes and ticks.
         out += "<line x1=\"\(f(left))\" y1=\"\(f(height - bottom))\" x2=\"\(f(width - right))\" y2=\"\(f(height - bottom))\" stroke=\"black\"/>\n"
         out += "<line x1=\"\(f(left))\" y1=\"\(f(top))\" x2=\"\(f(left))\" y2=\"\(f(height - bottom))\" stroke=\"black\"/>\n"
-        for k in 0...4 {
-            let xv = x0 + (x1 - x0) * Double(k) / 4, yv = y0 + (y1 - y0) * Double(k) / 4
-            out += "<line x1=\"\(f(px(xv)))\" y1=\"\(f(height - bottom))\" x2=\"\(f(px(xv)))\" y2=\"\(f(height - bottom + 5))\" stroke=\"black\"/>"
-            out += "<text x=\"\(f(px(xv)))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\">\(tick(xv))</text>\n"
-            out += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(yv)))\" x2=\"\(f(left))\" y2=\"\(f(py(yv)))\" stroke=\"black\"/>"
-            out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(yv) + 4))\" text-anchor=\"end\">\(tick(yv))</text>\n"
+        for t in xTicks {
+            let x = left + (t - x0) / (x1 - x0) * (width - left - right)
+            out += "<line x1=\"\(f(x))\" y1=\"\(f(height - bottom))\" x2=\"\(f(x))\" y2=\"\(f(height - bottom + 5))\" stroke=\"black\"/>"
+            out += "<text x=\"\(f(x))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\">\(tick(logX ? pow(2, t) : t))</text>\n"
+        }
+        for t in yTicks {
+            out += "<line x1=\"\(f(left - 5))\" y1=\"\(f(py(t)))\" x2=\"\(f(left))\" y2=\"\(f(py(t)))\" stroke=\"black\"/>"
+            out += "<text x=\"\(f(left - 8))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">\(tick(t))</text>\n"
         }
         out += "<text x=\"\(f((left + width - right) / 2))\" y=\"\(f(height - 18))\" text-anchor=\"middle\">\(xml(xLabel))</text>\n"
         out += "<text x=\"18\" y=\"\(f((top + height - bottom) / 2))\" text-anchor=\"middle\" transform=\"rotate(-90 18 \(f((top + height - bottom) / 2)))\">\(xml(yLabel))</text>\n"
@@ -129,11 +137,27 @@ struct SVGChart {
         return out + "</svg>\n"
     }
 
-    /// A range padded to round numbers (and never empty).
-    static func niceRange(_ lo: Double, _ hi: Double) -> (Double, Double) {
-        if lo == hi { return (lo - 1, hi + 1) }
-        let pad = (hi - lo) * 0.05
-        return (lo - pad, hi + pad)
+    /// Five round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) whose span
+    /// covers [lo, hi], starting at or below lo; never an empty span.
+    static func niceTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let (lo, hi) = lo == hi ? (lo - 1, hi + 1) : (lo, hi)
+        let magnitude = pow(10, (log10((hi - lo) / 4)).rounded(.down))
+        for m in [1, 2, 2.5, 5, 10, 20] {
+            let step = m * magnitude
+            let start = (lo / step).rounded(.down) * step
+            if start + 4 * step >= hi - 1e-9 * step { return (0...4).map { start + Double($0) * step } }
+        }
+        return (0...4).map { lo + Double($0) * (hi - lo) / 4 }
+    }
+
+    /// Exponents of two from below lo to above hi (log2 values), at most nine ticks.
+    static func powerOfTwoTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        let a = lo.rounded(.down), b = max(hi.rounded(.up), a + 1)
+        let stride = max(1, ((b - a) / 8).rounded(.up))
+        var ticks: [Double] = []
+        var t = a
+        while t < b + stride { ticks.append(t); if t >= b { break }; t += stride }
+        return ticks
     }
 
     func f(_ v: Double) -> String { JSONValue.format((v * 100).rounded() / 100) }

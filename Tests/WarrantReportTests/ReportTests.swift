@@ -208,3 +208,30 @@ struct LIBPlotTests {
         #expect(svg?.contains(">lib.hidden.0</text>") == true)
     }
 }
+
+@Suite("Chart axes")
+struct ChartAxisTests {
+    @Test("ticks are round numbers covering the data, not padded past it (regression: -11.75)", arguments: [
+        (1.0, 256.0, [0.0, 100, 200, 300, 400]),
+        (0.0, 1.0, [0.0, 0.25, 0.5, 0.75, 1]),
+        (0.03, 1.0, [0.0, 0.25, 0.5, 0.75, 1]),
+        (8.2, 17.3, [7.5, 10, 12.5, 15, 17.5]),
+        (5.0, 5.0, [4.0, 4.5, 5, 5.5, 6]),
+        (-3.0, 2.0, [-4.0, -2, 0, 2, 4]),
+    ])
+    func niceTicks(lo: Double, hi: Double, expected: [Double]) {
+        let ticks = SVGChart.niceTicks(lo, hi)
+        #expect(ticks.count == 5)
+        #expect(ticks.first! <= lo && ticks.last! >= hi)
+        for (t, e) in zip(ticks, expected) { #expect(abs(t - e) < 1e-9, "\(ticks)") }
+    }
+
+    @Test("a log-scale axis ticks at powers of two", arguments: [
+        (0.0, 8.0, [0.0, 1, 2, 3, 4, 5, 6, 7, 8]),
+        (0.0, 3.5, [0.0, 1, 2, 3, 4]),
+        (0.0, 16.0, [0.0, 2, 4, 6, 8, 10, 12, 14, 16]),
+    ])
+    func powerOfTwoTicks(lo: Double, hi: Double, expected: [Double]) {
+        #expect(SVGChart.powerOfTwoTicks(lo, hi) == expected)
+    }
+}
