@@ -386,3 +386,47 @@ struct LIBCLITests {
         #expect(show.stdout.contains("\"kind\": \"interpretability.lib\""))
     }
 }
+
+@Suite("The worked example")
+struct WorkedExampleTests {
+    /// A copy of examples/modadd-scheming with the demo model where the case expects it,
+    /// and without any store or report a local build left behind.
+    static func copy() throws -> ScratchCopy {
+        let dir = try ScratchCopy()
+        let examples = CLI.repository.appendingPathComponent("examples")
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.url.appendingPathComponent("models"), withIntermediateDirectories: true)
+        try fm.copyItem(at: examples.appendingPathComponent("models/modadd"), to: dir.url.appendingPathComponent("models/modadd"))
+        let target = dir.url.appendingPathComponent("modadd-scheming")
+        try fm.copyItem(at: examples.appendingPathComponent("modadd-scheming"), to: target)
+        for leftover in try fm.contentsOfDirectory(atPath: target.path) where leftover == ".warrant" || leftover.hasPrefix("report") {
+            try fm.removeItem(at: target.appendingPathComponent(leftover))
+        }
+        return dir
+    }
+
+    @Test("its structure checks clean at draft, and build plans its four evaluations and two log imports")
+    func plan() throws {
+        let dir = try Self.copy()
+        let check = try CLI.run(["check", "modadd-scheming/case.yaml", "--level", "draft"], in: dir.url)
+        #expect(check.status == 0, "\(check.stdout)")
+        #expect(check.stdout.contains("0 errors"))
+        let dry = try CLI.run(["build", "--dry-run", "modadd-scheming/case.yaml"], in: dir.url)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        #expect(dry.stdout.contains("6 of 6 evaluations would run"))
+        for node in ["SI.1W-lib", "SI.1W-sae-e2e", "SI.1W-sae-local", "SI.1W-polytope", "CE.1E", "HI.1aE"] {
+            #expect(dry.stderr.contains("  \(node) "), "\(node) not planned")
+        }
+        #expect(!dry.stderr.contains("cannot run"))
+    }
+
+    @Test("every template assumption is kept, and at release the open ones are what blocks it")
+    func releaseGaps() throws {
+        let dir = try Self.copy()
+        let r = try CLI.run(["check", "modadd-scheming/case.yaml", "--level", "release", "--format", "json"], in: dir.url)
+        #expect(r.status == 1)
+        #expect(!r.stdout.contains("\"A06\""), "a template assumption was dropped")
+        #expect(r.stdout.contains("\"A01\""))
+        #expect(!r.stdout.contains("\"H0"), "a scheming-structure rule fired")
+    }
+}
