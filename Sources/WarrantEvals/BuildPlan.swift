@@ -141,10 +141,11 @@ public struct BuildPlan {
 
     /// The LIB run a recipe asks for.
     public static func libRun(_ recipe: [String: JSONValue], modelConfigPath: String) throws -> LIBRun {
-        if let bad = recipe.keys.sorted().first(where: { $0 != "threshold" }) {
-            throw SAERun.RunError.noData("unknown key '\(bad)' in a lib recipe; known: threshold")
+        if let bad = recipe.keys.sorted().first(where: { !["threshold", "fold_bias"].contains($0) }) {
+            throw SAERun.RunError.noData("unknown key '\(bad)' in a lib recipe; known: fold_bias, threshold")
         }
-        return LIBRun(modelConfigPath: modelConfigPath, threshold: recipe["threshold"]?.number ?? 1e-12)
+        return LIBRun(modelConfigPath: modelConfigPath, threshold: recipe["threshold"]?.number ?? 1e-12,
+                      foldBias: recipe["fold_bias"]?.bool ?? false)
     }
 
     /// The polytope run a recipe asks for.

@@ -6,16 +6,22 @@ import WarrantNumerics
 /// One LIB evaluation: the basis and the interaction graph of every node layer, for
 /// LIB and for the PCA baseline, as an evidence record.
 public struct LIBRun {
-    public static let methodVersion = "1"
+    /// 2: edges required by bisection, the constant direction's importance, the folded-bias option.
+    public static let methodVersion = "2"
 
     public var modelConfigPath: String
     public var threshold: Double
     public var dataPath: String?
+    /// The folded-bias variant instead of mean-centring (see ``LocalInteractionBasis``).
+    public var foldBias: Bool
+    /// Accuracy tolerance of the smallest k and of the edges required.
+    public static let tolerance = 0.001
 
-    public init(modelConfigPath: String, threshold: Double = 1e-12, dataPath: String? = nil) {
+    public init(modelConfigPath: String, threshold: Double = 1e-12, dataPath: String? = nil, foldBias: Bool = false) {
         self.modelConfigPath = modelConfigPath
         self.threshold = threshold
         self.dataPath = dataPath
+        self.foldBias = foldBias
     }
 
     /// How many of the largest entries hold `fraction` of the sum.
@@ -35,16 +41,101 @@ public struct LIBRun {
         return ks
     }
 
-    /// f ← μ + (f − μ)·C_k·C⁺_k.
-    func ablated(_ f: Matrix<Double>, _ layer: LocalInteractionBasis.NodeLayer, keep k: Int) -> Matrix<Double> {
-        var centred = f
-        Kernels.addRowVector(&centred, layer.mean.map { -$0 })
-        var ck = layer.basis, cPlus = layer.inverse
-        for c in k..<ck.cols { for r in 0..<ck.rows { ck[r, c] = 0 } }
-        for r in k..<cPlus.rows { for c in 0..<cPlus.cols { cPlus[r, c] = 0 } }
-        var out = LinearAlgebra.matmul(LinearAlgebra.matmul(centred, ck), cPlus)
-        Kernels.addRowVector(&out, layer.mean)
-        return out
+    /// Node ablation: keep the first k LIB (or PCA) directions of a node layer's features,
+    /// f ← f̂_k·C⁺ + μ (folded: k counts the constant direction).
+    static func ablated(_ fhat: Matrix<Double>, _ basis: LocalInteractionBasis, layer l: Int, keep k: Int, width: Int) -> Matrix<Double> {
+        var kept = fhat
+        kept.withUnsafeMutableBufferPointer { p in
+            for t in 0..<fhat.rows { for c in k..<fhat.cols { p[t * fhat.cols + c] = 0 } }
+        }
+        return basis.activations(fromFeatures: kept, layer: l, width: width)
+    }
+
+    /// The network's output from the activations entering layer `l` (node layer l).
+    static func output(_ model: MLP<Double>, from l: Int, _ acts: Matrix<Double>) -> Matrix<Double> {
+        var current = acts
+        for i in l..<model.layerCount {
+            var z = LinearAlgebra.matmul(current, model.weights[i], transposeB: true)
+            Kernels.addRowVector(&z, model.biases[i])
+            switch model.config.layers[i].activation {
+            case .relu: Kernels.relu(&z)
+            case .gelu: Kernels.gelu(&z)
+            case .none: break
+            }
+            current = z
+        }
+        return current
+    }
+
+    /// Edge ablation (interp-methods.md §2.7, after the reference's hook): node layer l+1's
+    /// features computed, each from only the features of node layer l it keeps an edge to
+    /// (`kept[i]`), then the rest of the network. Output features that keep the same inputs
+    /// share one pass through the section. Returns the network's output.
+    static func edgeAblatedOutput(_ model: MLP<Double>, _ basis: LocalInteractionBasis, layer l: Int,
+                                  features fhat: Matrix<Double>, kept: [[Int]]) -> Matrix<Double> {
+        let n = fhat.rows
+        let from = basis.layers[l], to = basis.layers[l + 1]
+        let width = model.weights[l].rows
+        // z = f̂·(C⁺ W̃ᵀ) + z₀; centred, z₀ = μ·Wᵀ + b; folded, the constant feature carries it.
+        let bt = LinearAlgebra.matmul(from.inverse, basis.sectionWeight(model, layer: l), transposeB: true)   // r_l × d_{l+1}
+        var z0 = [Double](repeating: 0, count: width)
+        if !from.foldedBias {
+            z0 = model.biases[l]
+            for a in 0..<width { for j in 0..<from.mean.count { z0[a] += model.weights[l][a, j] * from.mean[j] } }
+        }
+        let next = basis.activationRows(layer: l + 1, width: width)
+        let isOutput = l + 1 == model.layerCount
+        var groups: [[Int]: [Int]] = [:]
+        for (i, js) in kept.enumerated() { groups[js, default: []].append(i) }
+        var newFeatures = Matrix<Double>(rows: n, cols: kept.count)
+        for (js, outs) in groups.sorted(by: { $0.value[0] < $1.value[0] }) {
+            var z = Matrix<Double>(rows: n, cols: width)
+            if !js.isEmpty {
+                var cols = Matrix<Double>(rows: n, cols: js.count)
+                var rows = Matrix<Double>(rows: js.count, cols: width)
+                for t in 0..<n { for (c, j) in js.enumerated() { cols[t, c] = fhat[t, j] } }
+                for (c, j) in js.enumerated() { for a in 0..<width { rows[c, a] = bt[j, a] } }
+                LinearAlgebra.gemm(cols, rows, into: &z)
+            }
+            Kernels.addRowVector(&z, z0)
+            switch model.config.layers[l].activation {
+            case .relu: Kernels.relu(&z)
+            case .gelu: Kernels.gelu(&z)
+            case .none: break
+            }
+            if !isOutput, !to.foldedBias, !to.mean.isEmpty { Kernels.addRowVector(&z, to.mean.map { -$0 }) }
+            var columns = Matrix<Double>(rows: width, cols: outs.count)
+            var constant = [Double](repeating: 0, count: outs.count)
+            for (c, i) in outs.enumerated() {
+                for a in 0..<width { columns[a, c] = next[a, i] }
+                if to.foldedBias { constant[c] = to.basis[width, i] }
+            }
+            var y = LinearAlgebra.matmul(z, columns)
+            if to.foldedBias { Kernels.addRowVector(&y, constant) }
+            for t in 0..<n { for (c, i) in outs.enumerated() { newFeatures[t, i] = y[t, c] } }
+        }
+        if isOutput { return newFeatures }
+        let acts = basis.activations(fromFeatures: newFeatures, layer: l + 1, width: width)
+        return output(model, from: l + 1, acts)
+    }
+
+    /// The fewest largest edges of a transition that keep held-out accuracy within the
+    /// tolerance of the unablated model, by bisection over the number kept (which assumes,
+    /// as the reference does, that accuracy grows with it). Ties in edge weight keep the
+    /// lower index first, so the order is deterministic.
+    static func edgesRequired(_ edges: Matrix<Double>, base: Double, accuracyKeeping: ([[Int]]) -> Double) -> Int {
+        let order = edges.storage.indices.sorted { edges.storage[$0] != edges.storage[$1] ? edges.storage[$0] > edges.storage[$1] : $0 < $1 }
+        func kept(_ m: Int) -> [[Int]] {
+            var rows = [[Int]](repeating: [], count: edges.rows)
+            for e in order.prefix(m) { rows[e / edges.cols].append(e % edges.cols) }
+            return rows.map { $0.sorted() }
+        }
+        var lo = 0, hi = order.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if accuracyKeeping(kept(mid)) >= base - tolerance { hi = mid } else { lo = mid + 1 }
+        }
+        return hi
     }
 
     func accuracy(_ logits: Matrix<Double>, _ labels: [Int]) -> Double {
@@ -59,35 +150,38 @@ public struct LIBRun {
         var metrics: [String: (Double, String)] = [:]
         for (name, pca) in [("lib", false), ("pca", true)] {
             progress("\(name) basis")
-            let basis = try LocalInteractionBasis.compute(model, inputs: x, threshold: threshold, pca: pca)
+            let basis = try LocalInteractionBasis.compute(model, inputs: x, threshold: threshold, pca: pca, foldBias: foldBias)
             for l in 0..<model.layerCount {
                 let node = l == 0 ? "input" : "hidden.\(l - 1)"
                 let layer = basis.layers[l]
                 metrics["\(name).\(node).dims"] = (Double(layer.importance.count), "dims.directions kept (relative threshold \(threshold))")
                 metrics["\(name).\(node).whitened_dims"] = (Double(layer.whitenedDimension), "whitened_dims.directions with variance above the threshold")
+                if let c = layer.constantImportance {
+                    metrics["\(name).\(node).constant_importance"] = (c, "constant_importance.Lambda_0 = E_x |J_x v|^2 of the constant direction v = (mu, 1), a node outside the basis")
+                }
                 metrics["\(name).\(node).directions_90"] = (Double(Self.count(holding: 0.9, of: layer.importance)),
                                                             pca ? "directions_90.largest variances holding 90% of total variance" : "directions_90.largest Lambda holding 90% of sum Lambda")
                 metrics["\(name).\(node).directions_99"] = (Double(Self.count(holding: 0.99, of: layer.importance)),
                                                             pca ? "directions_99.largest variances holding 99% of total variance" : "directions_99.largest Lambda holding 99% of sum Lambda")
             }
             // Node ablation on the held-out split: keep the first k directions of a hidden node layer.
-            if let labels = data.testLabels {
-                let test = data.test.converted(to: Double.self)
-                let clean = model.forward(test)
-                let base = accuracy(clean.output, labels)
+            let test = data.test.converted(to: Double.self)
+            let clean = model.forward(test)
+            let labels = data.testLabels
+            let base = labels.map { accuracy(clean.output, $0) }
+            if let labels, let base {
                 for l in 1..<model.layerCount {
                     let node = "hidden.\(l - 1)"
                     progress("\(name) node ablation \(node)")
-                    let layer = basis.layers[l]
-                    let acts = clean.inputs[l]
-                    var smallest = layer.importance.count
-                    for k in Self.schedule(upTo: layer.importance.count) {
-                        let kept = ablated(acts, layer, keep: k)
-                        let acc = accuracy(model.forward(test, replacing: [node: kept]).output, labels)
+                    let fhat = basis.features(clean.inputs[l], layer: l)
+                    var smallest = fhat.cols
+                    for k in Self.schedule(upTo: fhat.cols) {
+                        let kept = Self.ablated(fhat, basis, layer: l, keep: k, width: clean.inputs[l].cols)
+                        let acc = accuracy(Self.output(model, from: l, kept), labels)
                         metrics["\(name).\(node).ablation_k\(k)"] = (acc, "node_ablation.held-out accuracy keeping the first \(k) directions (mean restored)")
-                        if acc >= base - 0.001 { smallest = min(smallest, k) }
+                        if acc >= base - Self.tolerance { smallest = min(smallest, k) }
                     }
-                    metrics["\(name).\(node).smallest_k"] = (Double(smallest), "smallest_k.fewest directions on the schedule (1..9, then x1.05) within 0.001 of unablated accuracy \(base)")
+                    metrics["\(name).\(node).smallest_k"] = (Double(smallest), "smallest_k.fewest directions on the schedule (1..9, then x1.05) within \(Self.tolerance) of unablated accuracy \(base)")
                 }
             }
             for l in 1..<model.layerCount {
@@ -99,6 +193,15 @@ public struct LIBRun {
                                                                      "edges_90.largest squared gradient x input edges holding 90% of sum E")
                 metrics["\(name).edges.\(from)->\(to).edges_99"] = (Double(Self.count(holding: 0.99, of: e.storage)),
                                                                      "edges_99.largest edges holding 99% of sum E")
+                if let labels, let base {
+                    progress("\(name) edge ablation \(l) -> \(l + 1) (bisection)")
+                    let fhat = basis.features(clean.inputs[l], layer: l)
+                    let required = Self.edgesRequired(e, base: base) { kept in
+                        accuracy(Self.edgeAblatedOutput(model, basis, layer: l, features: fhat, kept: kept), labels)
+                    }
+                    metrics["\(name).edges.\(from)->\(to).required"] = (Double(required),
+                        "edges_required.fewest largest edges keeping held-out accuracy within \(Self.tolerance) of \(base), by bisection")
+                }
             }
         }
         var record = EvidenceRecord(kind: "interpretability.lib", producer: producer)
@@ -106,8 +209,9 @@ public struct LIBRun {
         record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "lib", version: Self.methodVersion)
         record.configuration = ["basis": .string("jacobian"), "edges": .string("squared, gradient integration"),
-                                "centring": .string("mean-centred; constant direction not included"),
-                                "threshold": .number(threshold), "data_split": .string("basis on the training split, ablations on the held-out split")]
+                                "centring": .string(foldBias ? "folded bias: the constant direction is the first basis direction"
+                                                             : "mean-centred; the constant direction is a node outside the basis (constant_importance)"),
+                                "fold_bias": .bool(foldBias), "threshold": .number(threshold), "data_split": .string("basis on the training split, ablations on the held-out split")]
         record.dataset = .init(name: data.name, sha256: data.sha256)
         for (name, m) in metrics { record.metrics[name] = .init(m.0, definition: m.1) }
         return (metrics, record)

@@ -6,34 +6,47 @@ import WarrantNumerics
 /// the Gram matrix of the Jacobian onto the next layer's (already scaled) LIB features,
 /// and scale by √Λ. Everything in Float64.
 ///
-/// This version mean-centres the activations and leaves the constant (bias) direction
-/// out of the basis; the folded-bias variant (known-answer test L7) is not implemented.
+/// Two treatments of the constant (bias) direction, as the spec describes them:
+/// - **centred** (default): activations are mean-centred and the constant direction is a
+///   separate node, outside the basis, with importance Λ₀ = E_x‖J_x v‖², v = (μ, 1)
+///   (``NodeLayer/constantImportance``). The non-constant directions are those of the
+///   folded variant, because the masked eigendecomposition ignores the cross terms.
+/// - **folded** (the reference code's): every hidden node layer gets a constant 1
+///   coordinate, the layer's bias folds into its weight, and the constant direction is the
+///   first basis direction, kept out of the rotation (known-answer test L7).
 public struct LocalInteractionBasis: Sendable {
     /// One node layer: the input of MLP layer `index` (the last one is the output).
     public struct NodeLayer: Sendable {
         public var index: Int
         public var mean: [Double]
-        /// Directions kept after the first truncation (nonzero variance).
+        /// Directions kept after the first truncation (nonzero variance; with a folded bias,
+        /// the constant direction counts).
         public var whitenedDimension: Int
-        /// The basis C (d × r) and its pseudo-inverse C⁺ (r × d).
+        /// The basis C (d × r, or (d + 1) × r with a folded bias) and its pseudo-inverse C⁺.
         public var basis: Matrix<Double>
         public var inverse: Matrix<Double>
-        /// Importance Λ, descending.
+        /// Importance Λ: with a folded bias the constant direction's first, then descending.
         public var importance: [Double]
+        /// Whether activations carry a trailing constant 1 coordinate (folded bias).
+        public var foldedBias = false
+        /// Centred variant: the constant direction's importance Λ₀ (nil for the output
+        /// layer and for PCA).
+        public var constantImportance: Double?
     }
 
     public var layers: [NodeLayer]
     public var threshold: Double
 
     /// Builds the basis of every node layer from activations of `inputs` (N × inputs).
-    /// `pca: true` gives the PCA baseline through the same pipeline (C = U, no rotation).
+    /// `pca: true` gives the PCA baseline through the same pipeline (C = U, no rotation);
+    /// `foldBias: true` the folded-bias variant.
     public static func compute(_ model: MLP<Double>, inputs: Matrix<Double>, threshold: Double = 1e-12,
-                               pca: Bool = false) throws -> LocalInteractionBasis {
+                               pca: Bool = false, foldBias: Bool = false) throws -> LocalInteractionBasis {
         let f = model.forward(inputs)
         let n = Double(inputs.rows)
         let k = model.layerCount
         var layers: [NodeLayer] = []
-        // The output node layer: the identity basis (not rotated).
+        // The output node layer: the identity basis (not rotated, no constant coordinate).
         let dOut = model.weights[k - 1].rows
         var next = Matrix<Double>.identity(dOut)
         layers.append(NodeLayer(index: k, mean: [], whitenedDimension: dOut, basis: next, inverse: next,
@@ -47,49 +60,119 @@ public struct LocalInteractionBasis: Sendable {
             let gram = LinearAlgebra.gram(centred, alpha: 1 / n)
             let (values, vectors) = try LinearAlgebra.symmetricEigen(gram)
             let kept = values.indices.filter { values[$0] > threshold * Swift.max(1, values[0]) }
-            var u = Matrix<Double>(rows: d, cols: kept.count)
-            for (c, j) in kept.enumerated() { for r in 0..<d { u[r, c] = vectors[r, j] } }
-            if pca {
-                let pinv = u.transposed
-                layers.insert(NodeLayer(index: l, mean: mean, whitenedDimension: kept.count, basis: u, inverse: pinv,
-                                        importance: kept.map { values[$0] }), at: 0)
-                next = u
-                continue
-            }
-            // R = U D^{-1/2}, R⁺ = D^{1/2} Uᵀ.
-            var r = u, rPlus = u.transposed
+            // U and D of the (folded) Gram matrix. Folded, G = [[Cov, 0], [0, 1]] exactly, so
+            // its eigenvectors are e_bias (eigenvalue 1, moved to the front) and (u, 0).
+            let offset = foldBias ? 1 : 0
+            let dim = d + offset, r0 = kept.count + offset
+            var u = Matrix<Double>(rows: dim, cols: r0)
+            var dValues = [Double](repeating: 1, count: r0)
+            if foldBias { u[d, 0] = 1 }
             for (c, j) in kept.enumerated() {
-                let s = values[j].squareRoot()
-                for row in 0..<d { r[row, c] /= s }
-                for col in 0..<d { rPlus[c, col] *= s }
+                for row in 0..<d { u[row, c + offset] = vectors[row, j] }
+                dValues[c + offset] = values[j]
             }
-            // M' = W (P ∘ K) Wᵀ, W = d × d_next (the layer's weight transposed), P = C Cᵀ of the next node layer.
-            let w = model.weights[l].transposed
-            var p = LinearAlgebra.matmul(next, next, transposeB: true)
+            // W = Y U and W⁺ = Uᵀ Y⁻¹, where x·Y = x − (μ, 0) centres folded activations; without
+            // a folded bias, centring happens before the basis applies (W = U).
+            var w = u, wPlus = u.transposed
+            if foldBias {
+                for c in 0..<r0 {
+                    var dot = 0.0
+                    for row in 0..<d { dot += mean[row] * u[row, c] }
+                    w[d, c] = u[d, c] - dot
+                    for col in 0..<d { wPlus[c, col] = u[col, c] + u[d, c] * mean[col] }
+                    wPlus[c, d] = u[d, c]
+                }
+            }
+            // The next layer's basis restricted to its activations (its constant coordinate has
+            // no derivative), and this section's weight with the bias as an extra input row.
+            let nextTop = next.rows == model.weights[l].rows ? next : next.rows(0..<model.weights[l].rows)
+            var wSection = model.weights[l].transposed                          // d × d_next
+            if foldBias {
+                var folded = Matrix<Double>(rows: d + 1, cols: wSection.cols)
+                folded.storage.replaceSubrange(0..<(d * wSection.cols), with: wSection.storage)
+                for c in 0..<wSection.cols { folded[d, c] = model.biases[l][c] }
+                wSection = folded
+            }
+            var p = LinearAlgebra.matmul(nextTop, nextTop, transposeB: true)   // P = C Cᵀ
             if model.config.layers[l].activation == .relu {
                 var masks = f.pre[l]
                 masks.withUnsafeMutableBufferPointer { m in for i in m.indices { m[i] = m[i] > 0 ? 1 : 0 } }
                 let kMask = LinearAlgebra.gram(masks, alpha: 1 / n)
                 p.withUnsafeMutableBufferPointer { pp in kMask.withUnsafeBufferPointer { kk in for i in pp.indices { pp[i] *= kk[i] } } }
             }
-            let mPrime = LinearAlgebra.matmul(LinearAlgebra.matmul(w, p), w, transposeB: true)
+            // Λ₀ of the centred variant: c = W μ + b, Λ₀ = cᵀ (P ∘ K) c.
+            var constantImportance: Double?
+            if !foldBias && !pca {
+                var c = model.biases[l]
+                for a in 0..<c.count { for j in 0..<d { c[a] += model.weights[l][a, j] * mean[j] } }
+                var total = 0.0
+                for a in 0..<c.count { for b in 0..<c.count { total += c[a] * p[a, b] * c[b] } }
+                constantImportance = total
+            }
+            if pca {
+                layers.insert(NodeLayer(index: l, mean: mean, whitenedDimension: r0, basis: w, inverse: wPlus,
+                                        importance: dValues, foldedBias: foldBias), at: 0)
+                next = w
+                continue
+            }
+            // R = W D^{-1/2}, R⁺ = D^{1/2} W⁺.
+            var r = w, rPlus = wPlus
+            for c in 0..<r0 {
+                let s = dValues[c].squareRoot()
+                for row in 0..<dim { r[row, c] /= s }
+                for col in 0..<dim { rPlus[c, col] *= s }
+            }
+            // M' = W (P ∘ K) Wᵀ, M = R⁺ M' R⁺ᵀ.
+            let mPrime = LinearAlgebra.matmul(LinearAlgebra.matmul(wSection, p), wSection, transposeB: true)
             let m = LinearAlgebra.matmul(LinearAlgebra.matmul(rPlus, mPrime), rPlus, transposeB: true)
-            let (lambda, v) = try LinearAlgebra.symmetricEigen(m)
-            let keep = lambda.indices.filter { lambda[$0] > threshold * Swift.max(1, lambda[0]) }
+            // Folded: the constant direction stays fixed (identity block), its λ the diagonal entry.
+            var lambda: [Double], v: Matrix<Double>
+            if foldBias {
+                var sub = Matrix<Double>(rows: r0 - 1, cols: r0 - 1)
+                for i in 1..<r0 { for j in 1..<r0 { sub[i - 1, j - 1] = m[i, j] } }
+                let (subLambda, subV) = r0 > 1 ? try LinearAlgebra.symmetricEigen(sub) : ([], sub)
+                lambda = [m[0, 0]] + subLambda
+                v = Matrix<Double>(rows: r0, cols: r0)
+                v[0, 0] = 1
+                for i in 1..<r0 { for j in 1..<r0 { v[i, j] = subV[i - 1, j - 1] } }
+            } else {
+                (lambda, v) = try LinearAlgebra.symmetricEigen(m)
+            }
+            let scale = Swift.max(1, lambda.dropFirst(offset).first ?? lambda.first ?? 1)
+            let keep = lambda.indices.filter { lambda[$0] > threshold * scale }
             var vk = Matrix<Double>(rows: v.rows, cols: keep.count)
             for (c, j) in keep.enumerated() { for row in 0..<v.rows { vk[row, c] = v[row, j] } }
             var basis = LinearAlgebra.matmul(r, vk)
             var inverse = LinearAlgebra.matmul(vk, transposeA: true, rPlus)
             for (c, j) in keep.enumerated() {
                 let s = lambda[j].squareRoot()
-                for row in 0..<d { basis[row, c] *= s }
-                for col in 0..<d { inverse[c, col] /= s }
+                for row in 0..<dim { basis[row, c] *= s }
+                for col in 0..<dim { inverse[c, col] /= s }
             }
-            layers.insert(NodeLayer(index: l, mean: mean, whitenedDimension: kept.count, basis: basis, inverse: inverse,
-                                    importance: keep.map { lambda[$0] }), at: 0)
+            layers.insert(NodeLayer(index: l, mean: mean, whitenedDimension: r0, basis: basis, inverse: inverse,
+                                    importance: keep.map { lambda[$0] }, foldedBias: foldBias,
+                                    constantImportance: constantImportance), at: 0)
             next = basis
         }
         return LocalInteractionBasis(layers: layers, threshold: threshold)
+    }
+
+    /// The section from node layer l to l+1 in this basis's coordinates: the weight applied to
+    /// (folded) activations, d_{l+1} × d_l (or × (d_l + 1) with the bias folded in).
+    func sectionWeight(_ model: MLP<Double>, layer l: Int) -> Matrix<Double> {
+        guard layers[l].foldedBias else { return model.weights[l] }
+        let w = model.weights[l]
+        var folded = Matrix<Double>(rows: w.rows, cols: w.cols + 1)
+        for a in 0..<w.rows {
+            for j in 0..<w.cols { folded[a, j] = w[a, j] }
+            folded[a, w.cols] = model.biases[l][a]
+        }
+        return folded
+    }
+
+    /// The rows of node layer l's basis that act on activations (without the constant coordinate).
+    func activationRows(layer l: Int, width: Int) -> Matrix<Double> {
+        layers[l].basis.rows == width ? layers[l].basis : layers[l].basis.rows(0..<width)
     }
 
     /// The interaction graph between node layers l and l+1: squared gradient×input edges
@@ -100,8 +183,8 @@ public struct LocalInteractionBasis: Sendable {
         let f = model.forward(inputs)
         let n = Double(inputs.rows)
         let fhat = features(f.inputs[l], layer: l)                         // N × r_l
-        let b = LinearAlgebra.matmul(model.weights[l], layers[l].inverse, transposeB: true)  // d_{l+1} × r_l
-        let next = layers[l + 1].basis                                      // d_{l+1} × r_{l+1}
+        let b = LinearAlgebra.matmul(sectionWeight(model, layer: l), layers[l].inverse, transposeB: true)  // d_{l+1} × r_l
+        let next = activationRows(layer: l + 1, width: model.weights[l].rows)  // d_{l+1} × r_{l+1}
         var masks = f.pre[l]
         let relu = model.config.layers[l].activation == .relu
         masks.withUnsafeMutableBufferPointer { m in for i in m.indices { m[i] = relu ? (m[i] > 0 ? 1 : 0) : 1 } }
@@ -129,11 +212,36 @@ public struct LocalInteractionBasis: Sendable {
         return out
     }
 
-    /// LIB activations f̂ = (f − μ)·C of node layer `l` for given activations.
+    /// LIB activations of node layer `l` for given activations: f̂ = (f − μ)·C, or with a
+    /// folded bias f̂ = (f, 1)·C (the basis does the centring).
     public func features(_ activations: Matrix<Double>, layer l: Int) -> Matrix<Double> {
+        if layers[l].foldedBias { return LinearAlgebra.matmul(Self.appendingOne(activations), layers[l].basis) }
         var centred = activations
         if !layers[l].mean.isEmpty { Kernels.addRowVector(&centred, layers[l].mean.map { -$0 }) }
         return LinearAlgebra.matmul(centred, layers[l].basis)
+    }
+
+    /// Activations with a constant 1 column appended (folded-bias coordinates).
+    static func appendingOne(_ x: Matrix<Double>) -> Matrix<Double> {
+        var out = Matrix<Double>(rows: x.rows, cols: x.cols + 1)
+        for t in 0..<x.rows {
+            for j in 0..<x.cols { out[t, j] = x[t, j] }
+            out[t, x.cols] = 1
+        }
+        return out
+    }
+
+    /// Activations back from LIB coordinates: f = f̂·C⁺ + μ, or with a folded bias the first
+    /// d columns of f̂·C⁺.
+    public func activations(fromFeatures fhat: Matrix<Double>, layer l: Int, width: Int) -> Matrix<Double> {
+        var f = LinearAlgebra.matmul(fhat, layers[l].inverse)
+        if layers[l].foldedBias {
+            var out = Matrix<Double>(rows: f.rows, cols: width)
+            for t in 0..<f.rows { for j in 0..<width { out[t, j] = f[t, j] } }
+            return out
+        }
+        if !layers[l].mean.isEmpty { Kernels.addRowVector(&f, layers[l].mean) }
+        return f
     }
 
     /// How many of the largest importances hold `fraction` of their sum.

@@ -208,9 +208,14 @@ struct EvalLIB: ParsableCommand {
         abstract: "Compute the Local Interaction Basis of a ReLU MLP and its interaction graph, with the PCA baseline.",
         discussion: """
         Per node layer, for LIB and PCA alike: kept dimensions, and how many directions hold 90 % \
-        and 99 % of the importance; per transition, how many of the largest squared \
-        gradient×input edges hold 90 % and 99 % of the total. One evidence record. (Node-ablation \
-        curves and the bisection for edges within 0.001 accuracy are not implemented yet.)
+        and 99 % of the importance; node-ablation curves on the held-out split and the smallest \
+        k within 0.001 accuracy. Per transition: how many of the largest squared gradient×input \
+        edges hold 90 % and 99 % of the total, and how many are required to stay within 0.001 \
+        accuracy (bisection). One evidence record.
+
+        The constant (bias) direction is, by default, a node outside the basis with its own \
+        importance (activations mean-centred); --fold-bias folds it into the basis as the \
+        reference implementation does.
         """
     )
 
@@ -223,6 +228,9 @@ struct EvalLIB: ParsableCommand {
     @Option(help: "Model inputs as .npy (default: the model's task data).")
     var data: String?
 
+    @Flag(help: "Fold the bias into the basis as a constant direction (the reference's variant).")
+    var foldBias = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     @Flag(help: "Do not store a record; print the metrics only.")
@@ -231,7 +239,7 @@ struct EvalLIB: ParsableCommand {
     func run() throws {
         let start = Date()
         let result = try orExit {
-            try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data).run(producer: currentProducer()) { printError("  \($0)") }
+            try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data, foldBias: foldBias).run(producer: currentProducer()) { printError("  \($0)") }
         }
         for name in result.metrics.keys.sorted() {
             print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(JSONValue.format(result.metrics[name]!.0))")

@@ -378,7 +378,8 @@ struct LIBCLITests {
         #expect(train.status == 0, "\(train.stderr)")
         let r = try CLI.run(["eval", "lib", "--model", "m/model.json", "--store", "e.sqlite"], in: dir.url)
         #expect(r.status == 0, "\(r.stderr)")
-        for key in ["lib.hidden.0.dims", "pca.hidden.0.dims", "lib.edges.hidden.0->hidden.1.edges_90", "pca.edges.hidden.0->hidden.1.edges_90"] {
+        for key in ["lib.hidden.0.dims", "pca.hidden.0.dims", "lib.edges.hidden.0->hidden.1.edges_90", "pca.edges.hidden.0->hidden.1.edges_90",
+                    "lib.edges.hidden.0->hidden.1.required", "pca.edges.hidden.1->output.required", "lib.hidden.1.constant_importance"] {
             #expect(r.stdout.contains(key), "missing \(key)")
         }
         let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))

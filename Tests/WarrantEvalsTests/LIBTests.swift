@@ -149,3 +149,94 @@ struct LIBRotationTests {
         }
     }
 }
+
+@Suite("LIB constant direction (folded bias)")
+struct LIBFoldedBiasTests {
+    @Test("L7: the constant LIB feature is constant, the others have mean 0, and C⁺[1:, bias] = 0")
+    func folded() throws {
+        let (model, x) = LIBTests.setup()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x, foldBias: true)
+        let f = model.forward(x)
+        for l in 1..<model.layerCount {
+            let fhat = lib.features(f.inputs[l], layer: l)
+            let first = fhat[0, 0]
+            #expect(first != 0)
+            #expect((0..<fhat.rows).allSatisfy { abs(fhat[$0, 0] - first) < 1e-12 * abs(first) })
+            for c in 1..<fhat.cols {
+                let mean = (0..<fhat.rows).reduce(0.0) { $0 + fhat[$1, c] } / Double(fhat.rows)
+                #expect(abs(mean) < 1e-10 * lib.layers[l].importance[c].squareRoot(), "layer \(l) feature \(c) mean \(mean)")
+            }
+            let inverse = lib.layers[l].inverse, bias = inverse.cols - 1
+            #expect((1..<inverse.rows).allSatisfy { inverse[$0, bias] == 0 })
+            // L1 holds for the folded basis too, the constant feature included: E[f̂ᵀf̂] = diag(Λ).
+            let second = LinearAlgebra.gram(fhat, alpha: 1 / Double(x.rows))
+            var diag = Matrix<Double>(rows: second.rows, cols: second.cols)
+            for i in 0..<diag.rows { diag[i, i] = lib.layers[l].importance[i] }
+            #expect(second.maxAbsDifference(diag) < 1e-9 * lib.layers[l].importance.max()!)
+        }
+    }
+
+    @Test("folded and centred agree: the same non-constant Λ, and the folded constant Λ is the centred Λ₀")
+    func equivalence() throws {
+        let (model, x) = LIBTests.setup()
+        let folded = try LocalInteractionBasis.compute(model, inputs: x, foldBias: true)
+        let centred = try LocalInteractionBasis.compute(model, inputs: x)
+        for l in 1..<model.layerCount {
+            let a = Array(folded.layers[l].importance.dropFirst()), b = centred.layers[l].importance
+            #expect(a.count == b.count)
+            #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 * Swift.max(1, $1) }, "layer \(l): \(a) vs \(b)")
+            let c0 = try #require(centred.layers[l].constantImportance)
+            #expect(abs(folded.layers[l].importance[0] - c0) < 1e-9 * Swift.max(1, c0))
+        }
+    }
+}
+
+@Suite("LIB edge ablation")
+struct LIBEdgeAblationTests {
+    static func labelled() -> (MLP<Double>, Matrix<Double>, [Int]) {
+        let (model, x) = LIBTests.setup()
+        return (model, x, Kernels.argmaxRows(model.forward(x).output))
+    }
+
+    @Test("keeping every edge reproduces the network's output", arguments: [false, true])
+    func allEdges(foldBias: Bool) throws {
+        let (model, x, _) = Self.labelled()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x, foldBias: foldBias)
+        let clean = model.forward(x)
+        for l in 1..<model.layerCount {
+            let fhat = lib.features(clean.inputs[l], layer: l)
+            let all = [[Int]](repeating: Array(0..<fhat.cols), count: lib.layers[l + 1].basis.cols)
+            let out = LIBRun.edgeAblatedOutput(model, lib, layer: l, features: fhat, kept: all)
+            #expect(out.maxAbsDifference(clean.output) < 1e-8, "transition \(l)")
+        }
+    }
+
+    @Test("removing every edge into an output feature leaves it at its value for zero input features")
+    func noEdges() throws {
+        let (model, x, _) = Self.labelled()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x)
+        let clean = model.forward(x)
+        let l = 2
+        let fhat = lib.features(clean.inputs[l], layer: l)
+        let none = [[Int]](repeating: [], count: lib.layers[l + 1].basis.cols)
+        let out = LIBRun.edgeAblatedOutput(model, lib, layer: l, features: fhat, kept: none)
+        // The last section is linear: with no input features the output is the mean's image μ·Wᵀ + b.
+        var expected = LinearAlgebra.matmul(Matrix([lib.layers[l].mean]), model.weights[l], transposeB: true).storage
+        for a in expected.indices { expected[a] += model.biases[l][a] }
+        #expect((0..<out.rows).allSatisfy { t in (0..<out.cols).allSatisfy { abs(out[t, $0] - expected[$0]) < 1e-10 } })
+    }
+
+    @Test("the bisection finds the threshold of a monotone score, largest edges first, ties by index")
+    func bisection() {
+        var e = Matrix<Double>(rows: 3, cols: 4)
+        for (i, v) in [5.0, 1, 1, 9, 0, 2, 7, 3, 0.5, 4, 6, 8].enumerated() { e.storage[i] = v }
+        var seen: [[[Int]]] = []
+        let required = LIBRun.edgesRequired(e, base: 1) { kept in
+            seen.append(kept)
+            return kept.joined().count >= 5 ? 1 : 0
+        }
+        #expect(required == 5)
+        // The five largest: 9 (0,3), 8 (2,3), 7 (1,2), 6 (2,2), 5 (0,0).
+        #expect(seen.contains([[0, 3], [2], [2, 3]]))
+    }
+}
