@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Element types BLAS and LAPACK work on: `Float` and `Double`.
 public protocol BLASScalar: BinaryFloatingPoint & Sendable & Codable where Self.RawSignificand: FixedWidthInteger {
@@ -89,4 +90,42 @@ public enum OpenBLAS {
 
     /// The kernel OpenBLAS picked for this CPU (e.g. `Zen`, `Haswell`).
     public static var coreName: String { String(cString: openblas_get_corename()) }
+
+    /// Kernels OpenBLAS falls back to when it does not recognise an x86-64 CPU: an older
+    /// OpenBLAS on a newer CPU, or a virtual CPU that hides its model.
+    static let genericCores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "barcelona", "opteron"]
+
+    /// A faster kernel family this CPU can run than the one OpenBLAS picked, when OpenBLAS
+    /// fell back to a generic kernel; nil when it picked a specific one or nothing faster
+    /// fits the CPU's flags (as in /proc/cpuinfo). AVX-512 F/CD/BW/DQ/VL run `SkylakeX`,
+    /// AVX2 with FMA `Haswell`.
+    public static func fasterCore(than current: String, cpuFlags: Set<String>) -> String? {
+        guard genericCores.contains(current.lowercased()) else { return nil }
+        if cpuFlags.isSuperset(of: ["avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]) { return "SkylakeX" }
+        if cpuFlags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
+    }
+
+    /// The CPU's feature flags from /proc/cpuinfo (Linux), or nil.
+    public static func cpuFlags() -> Set<String>? {
+        guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags") }),
+              let colon = line.firstIndex(of: ":") else { return nil }
+        return Set(line[line.index(after: colon)...].split(separator: " ").map(String.init))
+    }
+
+    /// For an executable's first line: when OpenBLAS fell back to a generic kernel on a CPU
+    /// that runs a faster one, run this process again with `OPENBLAS_CORETYPE` naming it.
+    /// OpenBLAS reads that variable only when it loads, so the choice cannot be made in
+    /// process. A user's own `OPENBLAS_CORETYPE` is left alone, and
+    /// `WARRANT_OPENBLAS_CORETYPE=system` keeps the kernel OpenBLAS picked. Returns only when
+    /// it does not re-execute (or `execv` fails, which keeps the generic kernel).
+    public static func reexecWithFasterCoreIfAvailable() {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["OPENBLAS_CORETYPE"] == nil, environment["WARRANT_OPENBLAS_CORETYPE"] != "system",
+              let flags = cpuFlags(), let faster = fasterCore(than: coreName, cpuFlags: flags) else { return }
+        setenv("OPENBLAS_CORETYPE", faster, 1)
+        execv("/proc/self/exe", CommandLine.unsafeArgv)
+        unsetenv("OPENBLAS_CORETYPE")
+    }
 }

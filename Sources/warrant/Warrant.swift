@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WarrantCore
+import WarrantNumerics
 
 /// The `warrant` command: safety cases as code.
 struct Warrant: ParsableCommand {
@@ -24,6 +25,7 @@ struct Warrant: ParsableCommand {
 @main
 enum WarrantMain {
     static func main() {
+        OpenBLAS.reexecWithFasterCoreIfAvailable()
         do {
             var command = try Warrant.parseAsRoot()
             try command.run()

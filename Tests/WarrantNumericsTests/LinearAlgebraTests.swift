@@ -263,3 +263,28 @@ struct DemoModelTests {
         }
     }
 }
+
+@Suite("OpenBLAS kernel choice")
+struct OpenBLASKernelTests {
+    static let avx512: Set<String> = ["sse4_2", "avx", "avx2", "fma", "avx512f", "avx512cd", "avx512bw", "avx512dq", "avx512vl"]
+
+    @Test("a generic fallback kernel is replaced by the fastest family the CPU's flags allow", arguments: [
+        ("Prescott", avx512, "SkylakeX"),
+        ("Prescott", ["sse4_2", "avx", "avx2", "fma"], "Haswell"),
+        ("Nehalem", ["sse4_2", "avx", "avx2", "fma"], "Haswell"),
+        ("Prescott", ["sse4_2", "avx"], nil),
+        ("Prescott", ["avx2"], nil),
+        ("Haswell", avx512, nil),
+        ("SkylakeX", avx512, nil),
+        ("Zen", avx512, nil),
+    ] as [(String, Set<String>, String?)])
+    func choice(current: String, flags: Set<String>, expected: String?) {
+        #expect(OpenBLAS.fasterCore(than: current, cpuFlags: flags) == expected)
+    }
+
+    @Test("this machine's CPU flags can be read")
+    func flags() throws {
+        let flags = try #require(OpenBLAS.cpuFlags())
+        #expect(flags.contains("sse2") || flags.isEmpty == false)
+    }
+}
