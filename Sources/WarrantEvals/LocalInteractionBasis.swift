@@ -1,3 +1,4 @@
+import Foundation
 import WarrantNumerics
 
 /// The Local Interaction Basis (Bushnaq et al. 2024) of a ReLU MLP, computed from the
@@ -42,9 +43,13 @@ public struct LocalInteractionBasis: Sendable {
     /// `foldBias: true` the folded-bias variant.
     public static func compute(_ model: MLP<Double>, inputs: Matrix<Double>, threshold: Double = 1e-12,
                                pca: Bool = false, foldBias: Bool = false) throws -> LocalInteractionBasis {
-        let f = model.forward(inputs)
+        var f = activations(model, inputs)
         let n = Double(inputs.rows)
         let k = model.layerCount
+        // Every ReLU layer's mask second moment, before the loop centres activations in place.
+        let masks: [Matrix<Double>?] = (0..<k).map { l in
+            model.config.layers[l].activation == .relu && l + 1 < f.count ? Self.maskSecondMoment(f[l + 1]) : nil
+        }
         var layers: [NodeLayer] = []
         // The output node layer: the identity basis (not rotated, no constant coordinate).
         let dOut = model.weights[k - 1].rows
@@ -52,12 +57,9 @@ public struct LocalInteractionBasis: Sendable {
         layers.append(NodeLayer(index: k, mean: [], whitenedDimension: dOut, basis: next, inverse: next,
                                 importance: [Double](repeating: 1, count: dOut)))
         for l in stride(from: k - 1, through: 0, by: -1) {
-            let acts = f.inputs[l]
-            let d = acts.cols
-            let mean = Kernels.columnSums(acts).map { $0 / n }
-            var centred = acts
-            Kernels.addRowVector(&centred, mean.map { -$0 })
-            let gram = LinearAlgebra.gram(centred, alpha: 1 / n)
+            let d = f[l].cols
+            let mean = Self.centreInPlace(&f[l])
+            let gram = LinearAlgebra.gram(f[l], alpha: 1 / n)
             let (values, vectors) = try LinearAlgebra.symmetricEigen(gram)
             let kept = values.indices.filter { values[$0] > threshold * Swift.max(1, values[0]) }
             // U and D of the (folded) Gram matrix. Folded, G = [[Cov, 0], [0, 1]] exactly, so
@@ -94,10 +96,7 @@ public struct LocalInteractionBasis: Sendable {
                 wSection = folded
             }
             var p = LinearAlgebra.matmul(nextTop, nextTop, transposeB: true)   // P = C Cᵀ
-            if model.config.layers[l].activation == .relu {
-                var masks = f.pre[l]
-                masks.withUnsafeMutableBufferPointer { m in for i in m.indices { m[i] = m[i] > 0 ? 1 : 0 } }
-                let kMask = LinearAlgebra.gram(masks, alpha: 1 / n)
+            if let kMask = masks[l] {
                 p.withUnsafeMutableBufferPointer { pp in kMask.withUnsafeBufferPointer { kk in for i in pp.indices { pp[i] *= kk[i] } } }
             }
             // Λ₀ of the centred variant: c = W μ + b, Λ₀ = cᵀ (P ∘ K) c.
@@ -155,6 +154,93 @@ public struct LocalInteractionBasis: Sendable {
             next = basis
         }
         return LocalInteractionBasis(layers: layers, threshold: threshold)
+    }
+
+    /// What the basis needs from a forward pass: the input of every layer and, when the last
+    /// layer has an activation, its output too. A ReLU layer's masks are read off its output
+    /// (ReLU(z) > 0 exactly when z > 0), so no pre-activation is kept, and the output layer's
+    /// GEMM is skipped when nothing needs it.
+    static func activations(_ model: MLP<Double>, _ x: Matrix<Double>) -> [Matrix<Double>] {
+        var out = [x]
+        for i in 0..<model.layerCount {
+            guard i + 1 < model.layerCount || model.config.layers[i].activation != .none else { break }
+            var z = LinearAlgebra.matmul(out[i], model.weights[i], transposeB: true)
+            Kernels.addRowVector(&z, model.biases[i])
+            switch model.config.layers[i].activation {
+            case .relu: Kernels.relu(&z)
+            case .gelu: Kernels.gelu(&z)
+            case .none: break
+            }
+            out.append(z)
+        }
+        return out
+    }
+
+    /// Subtracts the column means from x in place and returns them (two passes, no copy).
+    static func centreInPlace(_ x: inout Matrix<Double>) -> [Double] {
+        let n = x.rows, d = x.cols
+        var mean = [Double](repeating: 0, count: d)
+        x.withUnsafeMutableBufferPointer { xp in
+            mean.withUnsafeMutableBufferPointer { m in
+                for t in 0..<n { let row = xp.baseAddress! + t * d; for j in 0..<d { m[j] += row[j] } }
+                for j in 0..<d { m[j] /= Double(Swift.max(1, n)) }
+                for t in 0..<n { let row = xp.baseAddress! + t * d; for j in 0..<d { row[j] -= m[j] } }
+            }
+        }
+        return mean
+    }
+
+    /// K = (1/N) Σ_x m_x m_xᵀ for the ReLU masks m = 1[z > 0] of pre-activations z (N × d),
+    /// or equally of the layer's outputs ReLU(z).
+    /// The masks are bits, so K counts co-active pairs: pack each column into 64-bit words and
+    /// AND-popcount pairs of columns. Exact, and far cheaper than a floating-point SYRK.
+    static func maskSecondMoment(_ pre: Matrix<Double>) -> Matrix<Double> {
+        let n = pre.rows, d = pre.cols, words = (n + 63) / 64
+        var bits = [UInt64](repeating: 0, count: d * words)
+        pre.withUnsafeBufferPointer { z in
+            bits.withUnsafeMutableBufferPointer { b in
+                // 64 rows at a time into one word per column, without branches, then store.
+                var acc = [UInt64](repeating: 0, count: d)
+                acc.withUnsafeMutableBufferPointer { w in
+                    for word in 0..<words {
+                        for a in 0..<d { w[a] = 0 }
+                        for t in (word * 64)..<Swift.min(n, word * 64 + 64) {
+                            let row = z.baseAddress! + t * d, shift = UInt64(t & 63)
+                            for a in 0..<d { w[a] |= UInt64(row[a] > 0 ? 1 : 0) << shift }
+                        }
+                        for a in 0..<d { b[a * words + word] = w[a] }
+                    }
+                }
+            }
+        }
+        var k = Matrix<Double>(rows: d, cols: d)
+        let scale = 1 / Double(n)
+        bits.withUnsafeBufferPointer { b in
+            k.withUnsafeMutableBufferPointer { out in
+                // Rows of the upper triangle, in two interleaved halves so both cores get work.
+                // Each entry is written by one thread only, and concurrentPerform returns when both
+                // are done, so the buffers outlive the work; they cross as addresses (Sendable).
+                let outAddress = Int(bitPattern: out.baseAddress!), bitsAddress = Int(bitPattern: b.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: 2) { part in
+                    let base = UnsafeMutablePointer<Double>(bitPattern: outAddress)!
+                    let bitsBase = UnsafePointer<UInt64>(bitPattern: bitsAddress)!
+                    var a = part
+                    while a < d {
+                        let ra = bitsBase + a * words
+                        for c in a..<d {
+                            let rc = bitsBase + c * words
+                            var count = 0
+                            for w in 0..<words { count &+= (ra[w] & rc[w]).nonzeroBitCount }
+                            let v = Double(count) * scale
+                            base[a * d + c] = v
+                            base[c * d + a] = v
+                        }
+                        a += 2
+                    }
+                }
+            }
+        }
+        return k
     }
 
     /// The section from node layer l to l+1 in this basis's coordinates: the weight applied to

@@ -240,3 +240,17 @@ struct LIBEdgeAblationTests {
         #expect(seen.contains([[0, 3], [2], [2, 3]]))
     }
 }
+
+@Suite("LIB mask second moment")
+struct LIBMaskTests {
+    @Test("bit-packed K equals the floating-point Gram of the 0/1 masks", arguments: [(1, 1), (63, 5), (64, 7), (65, 8), (1000, 33)])
+    func packed(rows: Int, cols: Int) {
+        var g = SeededGenerator(seed: UInt64(rows * 100 + cols))
+        let z = Matrix<Double>(rows: rows, cols: cols, storage: (0..<(rows * cols)).map { _ in g.normal() })
+        var masks = z
+        masks.withUnsafeMutableBufferPointer { m in for i in m.indices { m[i] = m[i] > 0 ? 1 : 0 } }
+        let expected = LinearAlgebra.gram(masks, alpha: 1 / Double(rows))
+        let k = LocalInteractionBasis.maskSecondMoment(z)
+        #expect(k.maxAbsDifference(expected) < 1e-15)
+    }
+}
