@@ -150,12 +150,18 @@ public struct SAETrainer {
         var norms = [Float](repeating: 0, count: n)
         var dict = p.wdRows
         dict.withUnsafeMutableBufferPointer { r in
-            for i in 0..<n {
-                var s: Float = 0
-                for k in 0..<d { s += r[i * d + k] * r[i * d + k] }
-                norms[i] = s.squareRoot()
-                let inv = norms[i] > 0 ? 1 / norms[i] : 0
-                for k in 0..<d { r[i * d + k] *= inv }
+            norms.withUnsafeMutableBufferPointer { nb in
+                let (rp, np) = (UnsafeTransfer(r.baseAddress!), UnsafeTransfer(nb.baseAddress!))
+                Parallel.ranges(n, minimum: 256) { range in
+                    for i in range {
+                        let row = rp.value + i * d
+                        var s: Float = 0
+                        for k in 0..<d { s += row[k] * row[k] }
+                        np.value[i] = s.squareRoot()
+                        let inv = np.value[i] > 0 ? 1 / np.value[i] : 0
+                        for k in 0..<d { row[k] *= inv }
+                    }
+                }
             }
         }
         var recon = Matrix<Float>(rows: nTok, cols: d)
@@ -217,12 +223,16 @@ public struct SAETrainer {
         out.wdRows.withUnsafeMutableBufferPointer { o in
             dDict.withUnsafeBufferPointer { g in
                 dict.withUnsafeBufferPointer { r in
-                    for i in 0..<n {
-                        let base = i * d
-                        var proj: Float = 0
-                        for k in 0..<d { proj += g[base + k] * r[base + k] }
-                        let inv = norms[i] > 0 ? 1 / norms[i] : 0
-                        for k in 0..<d { o[base + k] = (g[base + k] - r[base + k] * proj) * inv }
+                    let (op, gp, rp) = (UnsafeTransfer(o.baseAddress!), UnsafeTransfer(g.baseAddress!), UnsafeTransfer(r.baseAddress!))
+                    let norms = norms
+                    Parallel.ranges(n, minimum: 256) { range in
+                        for i in range {
+                            let base = i * d
+                            var proj: Float = 0
+                            for k in 0..<d { proj += gp.value[base + k] * rp.value[base + k] }
+                            let inv = norms[i] > 0 ? 1 / norms[i] : 0
+                            for k in 0..<d { op.value[base + k] = (gp.value[base + k] - rp.value[base + k] * proj) * inv }
+                        }
                     }
                 }
             }
@@ -240,25 +250,54 @@ struct SparseCodes {
     var values: [Float]
     let dictionarySize: Int
 
+    /// The active codes of ReLU(pre + bias), row by row: counted, then filled, each pass
+    /// split across threads by rows.
     init(pre: Matrix<Float>, bias: [Float]) {
         let rows = pre.rows, n = pre.cols
         dictionarySize = n
-        var rowStart = [Int](repeating: 0, count: rows + 1)
-        var columns: [Int32] = [], values: [Float] = []
-        columns.reserveCapacity(rows * 64)
-        values.reserveCapacity(rows * 64)
+        var counts = [Int](repeating: 0, count: rows)
         pre.withUnsafeBufferPointer { p in
             bias.withUnsafeBufferPointer { b in
-                for t in 0..<rows {
-                    let base = t * n
-                    for i in 0..<n {
-                        let v = p[base + i] + b[i]
-                        if v > 0 {
-                            columns.append(Int32(i))
-                            values.append(v)
+                counts.withUnsafeMutableBufferPointer { c in
+                    let (pp, bb, cc) = (UnsafeTransfer(p.baseAddress!), UnsafeTransfer(b.baseAddress!), UnsafeTransfer(c.baseAddress!))
+                    Parallel.ranges(rows, minimum: 64) { range in
+                        for t in range {
+                            let row = pp.value + t * n
+                            var count = 0
+                            for i in 0..<n where row[i] + bb.value[i] > 0 { count += 1 }
+                            cc.value[t] = count
                         }
                     }
-                    rowStart[t + 1] = columns.count
+                }
+            }
+        }
+        var rowStart = [Int](repeating: 0, count: rows + 1)
+        for t in 0..<rows { rowStart[t + 1] = rowStart[t] + counts[t] }
+        var columns = [Int32](repeating: 0, count: rowStart[rows])
+        var values = [Float](repeating: 0, count: rowStart[rows])
+        pre.withUnsafeBufferPointer { p in
+            bias.withUnsafeBufferPointer { b in
+                columns.withUnsafeMutableBufferPointer { cols in
+                    values.withUnsafeMutableBufferPointer { vals in
+                        let (pp, bb) = (UnsafeTransfer(p.baseAddress!), UnsafeTransfer(b.baseAddress!))
+                        let (cp, vp) = (UnsafeTransfer(cols.baseAddress), UnsafeTransfer(vals.baseAddress))
+                        let starts = rowStart
+                        Parallel.ranges(rows, minimum: 64) { range in
+                            guard let cp = cp.value, let vp = vp.value else { return }
+                            for t in range {
+                                let row = pp.value + t * n
+                                var k = starts[t]
+                                for i in 0..<n {
+                                    let v = row[i] + bb.value[i]
+                                    if v > 0 {
+                                        cp[k] = Int32(i)
+                                        vp[k] = v
+                                        k += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -267,16 +306,19 @@ struct SparseCodes {
         self.values = values
     }
 
-    /// out_t += Σ_active c_ti · R_i.
+    /// out_t += Σ_active c_ti · R_i (rows of out split across threads).
     func decode(_ rows: Matrix<Float>, into out: inout Matrix<Float>) {
         let d = rows.cols
         rows.withUnsafeBufferPointer { r in
             out.withUnsafeMutableBufferPointer { o in
-                for t in 0..<(rowStart.count - 1) {
-                    let ot = o.baseAddress! + t * d
-                    for k in rowStart[t]..<rowStart[t + 1] {
-                        let v = values[k], ri = r.baseAddress! + Int(columns[k]) * d
-                        for j in 0..<d { ot[j] += v * ri[j] }
+                let (rp, op) = (UnsafeTransfer(r.baseAddress!), UnsafeTransfer(o.baseAddress!))
+                Parallel.ranges(rowStart.count - 1, minimum: 64) { range in
+                    for t in range {
+                        let ot = op.value + t * d
+                        for k in rowStart[t]..<rowStart[t + 1] {
+                            let v = values[k], ri = rp.value + Int(columns[k]) * d
+                            for j in 0..<d { ot[j] += v * ri[j] }
+                        }
                     }
                 }
             }
@@ -289,11 +331,17 @@ struct SparseCodes {
         var out = [Float](repeating: 0, count: values.count)
         dRecon.withUnsafeBufferPointer { g in
             rows.withUnsafeBufferPointer { r in
-                for t in 0..<(rowStart.count - 1) {
-                    let gt = UnsafeBufferPointer(rebasing: g[(t * d)..<((t + 1) * d)])
-                    for k in rowStart[t]..<rowStart[t + 1] {
-                        let i = Int(columns[k])
-                        out[k] = Kernels.dot(gt, UnsafeBufferPointer(rebasing: r[(i * d)..<((i + 1) * d)])) + l1Gradient
+                out.withUnsafeMutableBufferPointer { o in
+                    let (gp, rp, op) = (UnsafeTransfer(g.baseAddress!), UnsafeTransfer(r.baseAddress!), UnsafeTransfer(o.baseAddress))
+                    Parallel.ranges(rowStart.count - 1, minimum: 64) { range in
+                        guard let op = op.value else { return }
+                        for t in range {
+                            let gt = gp.value + t * d
+                            for k in rowStart[t]..<rowStart[t + 1] {
+                                let ri = rp.value + Int(columns[k]) * d
+                                op[k] = Kernels.dot(UnsafeBufferPointer(start: gt, count: d), UnsafeBufferPointer(start: ri, count: d)) + l1Gradient
+                            }
+                        }
                     }
                 }
             }
@@ -301,24 +349,32 @@ struct SparseCodes {
         return out
     }
 
-    /// dW_enc_i += dc_ti · a_t, db_enc_i += dc_ti, dD_i += c_ti · dâ_t.
+    /// dW_enc_i += dc_ti · a_t, db_enc_i += dc_ti, dD_i += c_ti · dâ_t. Rows i of the
+    /// gradients are split across threads by feature, so no two threads write the same row.
     func accumulate(dCodes: [Float], inputs a: Matrix<Float>, dRecon: Matrix<Float>,
                     dEncoder: inout Matrix<Float>, dEncoderBias: inout [Float], dDictionary: inout Matrix<Float>) {
-        let d = a.cols
+        let d = a.cols, n = dictionarySize
         a.withUnsafeBufferPointer { ap in
             dRecon.withUnsafeBufferPointer { gp in
                 dEncoder.withUnsafeMutableBufferPointer { we in
                     dDictionary.withUnsafeMutableBufferPointer { dd in
-                        for t in 0..<(rowStart.count - 1) {
-                            let at = ap.baseAddress! + t * d, gt = gp.baseAddress! + t * d
-                            for k in rowStart[t]..<rowStart[t + 1] {
-                                let i = Int(columns[k])
-                                let dc = dCodes[k], c = values[k]
-                                dEncoderBias[i] += dc
-                                let wi = we.baseAddress! + i * d, di = dd.baseAddress! + i * d
-                                for j in 0..<d {
-                                    wi[j] += dc * at[j]
-                                    di[j] += c * gt[j]
+                        dEncoderBias.withUnsafeMutableBufferPointer { db in
+                            let (app, gpp) = (UnsafeTransfer(ap.baseAddress!), UnsafeTransfer(gp.baseAddress!))
+                            let (wep, ddp, dbp) = (UnsafeTransfer(we.baseAddress!), UnsafeTransfer(dd.baseAddress!), UnsafeTransfer(db.baseAddress!))
+                            Parallel.ranges(n, minimum: 64) { features in
+                                for t in 0..<(rowStart.count - 1) {
+                                    let at = app.value + t * d, gt = gpp.value + t * d
+                                    for k in rowStart[t]..<rowStart[t + 1] {
+                                        let i = Int(columns[k])
+                                        guard features.contains(i) else { continue }
+                                        let dc = dCodes[k], c = values[k]
+                                        dbp.value[i] += dc
+                                        let wi = wep.value + i * d, di = ddp.value + i * d
+                                        for j in 0..<d {
+                                            wi[j] += dc * at[j]
+                                            di[j] += c * gt[j]
+                                        }
+                                    }
                                 }
                             }
                         }

@@ -40,17 +40,25 @@ public struct Adam<T: BLASScalar>: Sendable {
         let c1 = T(1 - Foundation.pow(beta1, Double(step))), c2 = T(1 - Foundation.pow(beta2, Double(step)))
         let lr = T(learningRate), eps = T(epsilon)
         let shrink = T(1 - learningRate * (decay ? weightDecay : 0))
+        let count = parameter.count
+        guard count > 0 else { return }
         parameter.withUnsafeMutableBufferPointer { p in
             gradient.withUnsafeBufferPointer { g in
                 m[slot].withUnsafeMutableBufferPointer { mm in
                     v[slot].withUnsafeMutableBufferPointer { vv in
-                        for i in p.indices {
-                            let gi = g[i]
-                            mm[i] = b1 * mm[i] + (1 - b1) * gi
-                            vv[i] = b2 * vv[i] + (1 - b2) * gi * gi
-                            let mHat = mm[i] / c1
-                            let vHat = vv[i] / c2
-                            p[i] = p[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                        let (pp, gp) = (UnsafeTransfer(p.baseAddress!), UnsafeTransfer(g.baseAddress!))
+                        let (mp, vp) = (UnsafeTransfer(mm.baseAddress!), UnsafeTransfer(vv.baseAddress!))
+                        // Elementwise, so any split across threads gives the same bits.
+                        Parallel.ranges(count, minimum: 65_536) { range in
+                            let (p, g, mm, vv) = (pp.value, gp.value, mp.value, vp.value)
+                            for i in range {
+                                let gi = g[i]
+                                mm[i] = b1 * mm[i] + (1 - b1) * gi
+                                vv[i] = b2 * vv[i] + (1 - b2) * gi * gi
+                                let mHat = mm[i] / c1
+                                let vHat = vv[i] / c2
+                                p[i] = p[i] * shrink - lr * mHat / (vHat.squareRoot() + eps)
+                            }
                         }
                     }
                 }

@@ -288,3 +288,19 @@ struct OpenBLASKernelTests {
         #expect(flags.contains("sse2") || flags.isEmpty == false)
     }
 }
+
+@Suite("Parallel loops")
+struct ParallelTests {
+    @Test("ranges cover every index exactly once, inline or split", arguments: [(0, 1), (1, 1), (7, 2), (4096, 4096), (10_001, 16), (10_001, 100_000)])
+    func coverage(count: Int, minimum: Int) {
+        var hits = [Int](repeating: 0, count: count)
+        hits.withUnsafeMutableBufferPointer { h in
+            let p = UnsafeTransfer(h.baseAddress)
+            Parallel.ranges(count, minimum: minimum) { range in
+                guard let p = p.value else { return }
+                for i in range { p[i] += 1 }
+            }
+        }
+        #expect(hits.allSatisfy { $0 == 1 })
+    }
+}
