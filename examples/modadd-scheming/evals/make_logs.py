@@ -34,11 +34,9 @@ How to run (needs only PyPI; about a minute):
     /tmp/inspect-venv/bin/python examples/modadd-scheming/evals/make_logs.py
 
 Last made with inspect_ai 0.3.285. Ids, timestamps and durations differ from run
-to run; samples, scores and metrics do not. As in the test fixtures' script
-(Tests/WarrantEvidenceTests/Fixtures/inspect/make_logs.py), tiktoken is replaced
-by a whitespace stand-in before Inspect is imported, because its encoding file
-cannot be downloaded on these machines; token counts in the logs are word
-counts.
+to run; samples, scores and metrics do not. scripts/inspect_offline.py keeps Inspect
+offline; it replaces tiktoken by a whitespace stand-in (token counts in the logs
+are word counts).
 """
 
 from __future__ import annotations
@@ -50,7 +48,6 @@ import re
 import shutil
 import sys
 import tempfile
-import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -58,32 +55,12 @@ EXAMPLE = HERE.parent
 MODEL_DIR = EXAMPLE.parent / "models" / "modadd"
 WORK = Path(tempfile.mkdtemp(prefix="warrant-modadd-inspect-"))
 
-os.environ["INSPECT_LOG_DIR"] = str(WORK / "logs")
-os.environ["INSPECT_DISPLAY"] = "none"
-os.environ["INSPECT_LOG_LEVEL"] = "warning"
-os.environ["INSPECT_TRACE_FILE"] = str(WORK / "trace.log")
-os.environ["NO_PROXY"] = "*"
+sys.path.insert(0, str(EXAMPLE.parent.parent / "scripts"))
+import inspect_offline  # noqa: E402
+
+inspect_offline.prepare(WORK)
 # No git revision: the logs would otherwise name whatever checkout ran them.
 os.environ["GIT_DIR"] = str(WORK / "no-git")
-
-
-class _WhitespaceEncoding:
-    name = "whitespace-standin"
-
-    def encode(self, text: str, *args: object, **kwargs: object) -> list[str]:
-        return text.split()
-
-    def encode_ordinary(self, text: str) -> list[str]:
-        return text.split()
-
-
-try:
-    import tiktoken
-except ImportError:
-    tiktoken = types.ModuleType("tiktoken")
-    sys.modules["tiktoken"] = tiktoken
-tiktoken.get_encoding = lambda name, *a, **k: _WhitespaceEncoding()  # type: ignore[attr-defined]
-tiktoken.encoding_for_model = lambda model, *a, **k: _WhitespaceEncoding()  # type: ignore[attr-defined]
 
 import numpy as np  # noqa: E402
 from safetensors.numpy import load_file  # noqa: E402

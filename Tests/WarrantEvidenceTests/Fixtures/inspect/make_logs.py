@@ -82,46 +82,12 @@ HERE = Path(__file__).resolve().parent
 WORK = Path(tempfile.mkdtemp(prefix="warrant-inspect-"))
 
 # --- keep everything local and quiet, before inspect_ai is imported ---------
-os.environ["INSPECT_LOG_DIR"] = str(WORK / "logs")
-os.environ["INSPECT_DISPLAY"] = "none"
-os.environ["INSPECT_LOG_LEVEL"] = "warning"
-os.environ["INSPECT_TRACE_FILE"] = str(WORK / "trace.log")
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["HF_DATASETS_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
-os.environ["TIKTOKEN_CACHE_DIR"] = str(WORK / "tiktoken-cache")
-os.environ["NO_PROXY"] = "*"
-# git_context() is skipped when this is set; make sure it is not.
-os.environ.pop("PYTEST_CURRENT_TEST", None)
+# (scripts/inspect_offline.py: log and cache folders under WORK, no display, no
+# network, the stand-in tiktoken encoder described above.)
+sys.path.insert(0, str(HERE.parents[3] / "scripts"))
+import inspect_offline  # noqa: E402
 
-
-# --- stand-in tiktoken encoder (see the docstring) --------------------------
-class _WhitespaceEncoding:
-    """Offline stand-in for a tiktoken Encoding: one token per word."""
-
-    name = "whitespace-standin"
-
-    def encode(self, text: str, *args: object, **kwargs: object) -> list[str]:
-        return text.split()
-
-    def encode_ordinary(self, text: str) -> list[str]:
-        return text.split()
-
-
-def _install_standin_encoder() -> None:
-    enc = _WhitespaceEncoding()
-    try:
-        import tiktoken
-    except ImportError:  # not installed: provide a module with the same entry points
-        import types
-
-        tiktoken = types.ModuleType("tiktoken")
-        sys.modules["tiktoken"] = tiktoken
-    tiktoken.get_encoding = lambda name, *a, **k: enc  # type: ignore[attr-defined]
-    tiktoken.encoding_for_model = lambda model, *a, **k: enc  # type: ignore[attr-defined]
-
-
-_install_standin_encoder()
+inspect_offline.prepare(WORK)
 
 import anyio  # noqa: E402  (inspect_ai depends on anyio)
 import inspect_ai  # noqa: E402
