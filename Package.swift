@@ -101,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WarrantCLITests",
-            dependencies: ["warrant"]
+            dependencies: ["warrant", "WarrantNumerics"]
         ),
     ]
 )

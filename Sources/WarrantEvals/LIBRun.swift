@@ -7,7 +7,8 @@ import WarrantNumerics
 /// LIB and for the PCA baseline, as an evidence record.
 public struct LIBRun {
     /// 2: edges required by bisection, the constant direction's importance, the folded-bias option.
-    public static let methodVersion = "2"
+    /// 3: the importance spectrum (`importance_share_k`) and the bases and graphs as an artifact.
+    public static let methodVersion = "3"
 
     public var modelConfigPath: String
     public var threshold: Double
@@ -142,12 +143,17 @@ public struct LIBRun {
         Double(zip(Kernels.argmaxRows(logits), labels).filter { $0 == $1 }.count) / Double(max(1, labels.count))
     }
 
-    public func run(producer: EvidenceRecord.Producer, progress: (String) -> Void = { _ in }) throws -> (metrics: [String: (Double, String)], record: EvidenceRecord) {
+    /// Runs LIB and PCA and builds the record. With `outputDirectory`, the bases (C, C⁺, Λ and
+    /// the mean of every node layer) and the interaction graphs are written there as
+    /// `lib.safetensors` (Float64), and the record names the file with its SHA-256.
+    public func run(producer: EvidenceRecord.Producer, outputDirectory: String? = nil,
+                    progress: (String) -> Void = { _ in }) throws -> (metrics: [String: (Double, String)], record: EvidenceRecord) {
         let floatModel = try MLP<Float>.load(configPath: modelConfigPath)
         let model = try MLP<Double>.load(configPath: modelConfigPath)
         let data = try SAERun(modelConfigPath: modelConfigPath, layer: "input", settings: .init(), dataPath: dataPath).data(for: floatModel)
         let x = data.train.converted(to: Double.self)
         var metrics: [String: (Double, String)] = [:]
+        var tensors = SafetensorsWriter()
         for (name, pca) in [("lib", false), ("pca", true)] {
             progress("\(name) basis")
             let basis = try LocalInteractionBasis.compute(model, inputs: x, threshold: threshold, pca: pca, foldBias: foldBias)
@@ -163,6 +169,23 @@ public struct LIBRun {
                                                             pca ? "directions_90.largest variances holding 90% of total variance" : "directions_90.largest Lambda holding 90% of sum Lambda")
                 metrics["\(name).\(node).directions_99"] = (Double(Self.count(holding: 0.99, of: layer.importance)),
                                                             pca ? "directions_99.largest variances holding 99% of total variance" : "directions_99.largest Lambda holding 99% of sum Lambda")
+                // The spectrum, as the share of the total held by the largest k, on the ablation schedule.
+                let sorted = layer.importance.sorted(by: >), total = sorted.reduce(0, +)
+                var running = 0.0, next = 0
+                let ks = Self.schedule(upTo: sorted.count)
+                for (index, value) in sorted.enumerated() {
+                    running += value
+                    if next < ks.count, ks[next] == index + 1 {
+                        metrics["\(name).\(node).importance_share_k\(index + 1)"] = (total > 0 ? running / total : 0,
+                            pca ? "importance_share.share of total variance in the largest \(index + 1) directions"
+                                : "importance_share.share of sum Lambda in the largest \(index + 1) directions")
+                        next += 1
+                    }
+                }
+                tensors.add("\(name).\(node).basis", layer.basis, dtype: .f64)
+                tensors.add("\(name).\(node).inverse", layer.inverse, dtype: .f64)
+                tensors.add("\(name).\(node).importance", layer.importance, shape: [layer.importance.count], dtype: .f64)
+                if !layer.mean.isEmpty { tensors.add("\(name).\(node).mean", layer.mean, shape: [layer.mean.count], dtype: .f64) }
             }
             // Node ablation on the held-out split: keep the first k directions of a hidden node layer.
             let test = data.test.converted(to: Double.self)
@@ -188,6 +211,7 @@ public struct LIBRun {
                 progress("\(name) edges \(l) -> \(l + 1)")
                 let e = basis.edges(model, inputs: x, layer: l)
                 let from = "hidden.\(l - 1)", to = l + 1 == model.layerCount ? "output" : "hidden.\(l)"
+                tensors.add("\(name).edges.\(from)->\(to)", e, dtype: .f64)
                 metrics["\(name).edges.\(from)->\(to).total"] = (Double(e.count), "edges.all edges between the two node layers")
                 metrics["\(name).edges.\(from)->\(to).edges_90"] = (Double(Self.count(holding: 0.9, of: e.storage)),
                                                                      "edges_90.largest squared gradient x input edges holding 90% of sum E")
@@ -214,6 +238,15 @@ public struct LIBRun {
                                 "fold_bias": .bool(foldBias), "threshold": .number(threshold), "data_split": .string("basis on the training split, ablations on the held-out split")]
         record.dataset = .init(name: data.name, sha256: data.sha256)
         for (name, m) in metrics { record.metrics[name] = .init(m.0, definition: m.1) }
+        if let outputDirectory {
+            try FileManager.default.createDirectory(atPath: outputDirectory, withIntermediateDirectories: true)
+            let path = (outputDirectory as NSString).appendingPathComponent("lib.safetensors")
+            tensors.metadata = ["format": "warrant.lib/1", "model": (modelConfigPath as NSString).lastPathComponent,
+                                "centring": foldBias ? "folded" : "mean-centred",
+                                "layout": "C is d x r (folded: (d+1) x r), C+ is r x d, edges are r_out x r_in"]
+            try tensors.write(to: path)
+            record.artifacts.append(.init(path: path, sha256: try Hashing.sha256Hex(fileAt: path)))
+        }
         return (metrics, record)
     }
 }

@@ -14,7 +14,7 @@ public protocol ReportPlot: Sendable {
 
 /// All plots the report knows.
 public enum ReportPlots {
-    public static let all: [any ReportPlot] = [SAEFrontierPlot(), LIBAblationPlot(), BoundaryDensityPlot()]
+    public static let all: [any ReportPlot] = [SAEFrontierPlot(), LIBSpectrumPlot(), LIBAblationPlot(), BoundaryDensityPlot()]
 }
 
 /// The SAE frontier: L0 against KL divergence (or CE increase), one series per loss.
@@ -37,6 +37,30 @@ public struct SAEFrontierPlot: ReportPlot {
         guard !series.isEmpty else { return nil }
         return SVGChart(title: title, xLabel: "L0 (active features per token)", yLabel: yName == "kl" ? "KL(original ‖ spliced)" : "CE increase",
                         series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }).render()
+    }
+}
+
+/// The importance spectra of LIB records: the share of ΣΛ (LIB) or of the variance (PCA)
+/// held by the largest k directions, per hidden node layer.
+public struct LIBSpectrumPlot: ReportPlot {
+    public var name: String { "lib-spectrum" }
+    public var title: String { "Importance spectrum: share in the largest k directions, LIB (ΣΛ) and PCA (variance)" }
+
+    public init() {}
+
+    public func svg(records: [EvidenceRecord]) -> String? {
+        var series: [String: [(x: Double, y: Double)]] = [:]
+        for r in records where r.kind == "interpretability.lib" {
+            for (name, metric) in r.metrics {
+                // lib.hidden.0.importance_share_k12
+                let parts = name.components(separatedBy: ".importance_share_k")
+                guard parts.count == 2, parts[0].contains(".hidden."), let k = Double(parts[1]) else { continue }
+                series[parts[0], default: []].append((k, metric.value))
+            }
+        }
+        guard !series.isEmpty else { return nil }
+        return SVGChart(title: title, xLabel: "directions (k, log scale)", yLabel: "share of the total",
+                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }, logX: true).render()
     }
 }
 

@@ -95,6 +95,11 @@ struct Build: ParsableCommand {
         if !analysis.passed { throw ExitCode(1) }
     }
 
+    /// Where an evaluation's files go: .warrant/artifacts/NODE beside the store.
+    func artifacts(for item: BuildPlan.Item, storePath: String) -> String {
+        ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
+    }
+
     /// Runs one planned item (an evaluation, or the import of an Inspect log) with progress,
     /// and returns its record.
     func execute(_ item: BuildPlan.Item, plan: BuildPlan, storePath: String) throws -> EvidenceRecord {
@@ -108,7 +113,9 @@ struct Build: ParsableCommand {
             return try InspectImporter.record(fromLogAt: log, options: options, producer: currentProducer())
         case "lib":
             let run = try BuildPlan.libRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
-            return try run.run(producer: currentProducer()) { printError("  \(item.node): \($0)") }.record
+            return try run.run(producer: currentProducer(), outputDirectory: artifacts(for: item, storePath: storePath)) {
+                printError("  \(item.node): \($0)")
+            }.record
         case "polytope":
             let run = try BuildPlan.polytopeRun(item.recipe, modelConfigPath: plan.modelConfigPath!)
             let progress = Progress(total: 2 * run.pairs, label: "\(item.node) (polytope)")
@@ -117,10 +124,9 @@ struct Build: ParsableCommand {
         default:
             let (layer, settings) = try BuildPlan.saeSettings(item.recipe)
             let run = SAERun(modelConfigPath: plan.modelConfigPath!, layer: layer, settings: settings)
-            let artifacts = ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
             let progress = Progress(total: settings.steps, label: "\(item.node) (\(settings.loss.rawValue) SAE)")
             defer { progress.finish() }
-            return try run.run(outputDirectory: artifacts, producer: currentProducer()) { step, terms in
+            return try run.run(outputDirectory: artifacts(for: item, storePath: storePath), producer: currentProducer()) { step, terms in
                 progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
             }.record
         }

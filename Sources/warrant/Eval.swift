@@ -211,7 +211,8 @@ struct EvalLIB: ParsableCommand {
         and 99 % of the importance; node-ablation curves on the held-out split and the smallest \
         k within 0.001 accuracy. Per transition: how many of the largest squared gradient×input \
         edges hold 90 % and 99 % of the total, and how many are required to stay within 0.001 \
-        accuracy (bisection). One evidence record.
+        accuracy (bisection). One evidence record; the bases (C, C⁺, Λ, means) and the \
+        interaction graphs go to lib.safetensors (Float64), which the record names by SHA-256.
 
         The constant (bias) direction is, by default, a node outside the basis with its own \
         importance (activations mean-centred); --fold-bias folds it into the basis as the \
@@ -231,6 +232,9 @@ struct EvalLIB: ParsableCommand {
     @Flag(help: "Fold the bias into the basis as a constant direction (the reference's variant).")
     var foldBias = false
 
+    @Option(help: "Where to write lib.safetensors, the bases and graphs. (default: .warrant/artifacts/lib beside the store)")
+    var out: String?
+
     @OptionGroup var storeOptions: StoreOptions
 
     @Flag(help: "Do not store a record; print the metrics only.")
@@ -238,8 +242,11 @@ struct EvalLIB: ParsableCommand {
 
     func run() throws {
         let start = Date()
+        let storeDir = ((storeOptions.path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let output = out ?? (storeDir.isEmpty ? "" : storeDir + "/") + ".warrant/artifacts/lib" + (foldBias ? "-folded" : "")
         let result = try orExit {
-            try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data, foldBias: foldBias).run(producer: currentProducer()) { printError("  \($0)") }
+            try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data, foldBias: foldBias)
+                .run(producer: currentProducer(), outputDirectory: output) { printError("  \($0)") }
         }
         for name in result.metrics.keys.sorted() {
             print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(JSONValue.format(result.metrics[name]!.0))")

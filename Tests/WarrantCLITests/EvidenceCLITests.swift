@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarrantNumerics
 
 /// A copy of a folder in a scratch directory, removed when dropped.
 final class ScratchCopy {
@@ -385,6 +386,13 @@ struct LIBCLITests {
         let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))
         let show = try CLI.run(["evidence", "show", id, "--store", "e.sqlite"], in: dir.url)
         #expect(show.stdout.contains("\"kind\": \"interpretability.lib\""))
+        // The bases and graphs, as a safetensors artifact the record names by hash.
+        let artifact = dir.path(".warrant/artifacts/lib/lib.safetensors")
+        #expect(show.stdout.contains(".warrant/artifacts/lib/lib.safetensors"))
+        let file = try SafetensorsFile(contentsOf: artifact)
+        for name in ["lib.hidden.0.basis", "lib.hidden.0.inverse", "lib.hidden.0.importance", "pca.hidden.1.mean", "lib.edges.hidden.0->hidden.1"] {
+            #expect(file.tensors[name] != nil, "missing \(name)")
+        }
     }
 }
 

@@ -207,6 +207,21 @@ struct LIBPlotTests {
         #expect(svg?.components(separatedBy: "<polyline").count == 3)
         #expect(svg?.contains(">lib.hidden.0</text>") == true)
     }
+
+    @Test("the spectrum plot draws the importance share of each hidden layer's basis, not the input's")
+    func spectrumPlot() {
+        var r = EvidenceRecord(kind: "interpretability.lib", producer: .init(tool: "t", version: "0", time: "2026-11-26T00:00:00Z"))
+        for k in [1, 2, 4, 8] {
+            r.metrics["lib.hidden.0.importance_share_k\(k)"] = .init(min(1, Double(k) / 4))
+            r.metrics["pca.hidden.0.importance_share_k\(k)"] = .init(Double(k) / 8)
+            r.metrics["lib.input.importance_share_k\(k)"] = .init(Double(k) / 8)
+        }
+        let svg = LIBSpectrumPlot().svg(records: [r])
+        #expect(svg?.components(separatedBy: "<polyline").count == 3)
+        #expect(svg?.contains(">pca.hidden.0</text>") == true)
+        #expect(svg?.contains("lib.input") == false)
+        #expect(LIBSpectrumPlot().svg(records: []) == nil)
+    }
 }
 
 @Suite("Chart axes")
