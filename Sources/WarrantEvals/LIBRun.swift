@@ -229,6 +229,7 @@ public struct LIBRun {
             }
         }
         var record = EvidenceRecord(kind: "interpretability.lib", producer: producer)
+        record.producer.numerics = OpenBLAS.configuration
         record.title = "Local Interaction Basis (and PCA baseline) of \((modelConfigPath as NSString).lastPathComponent)"
         record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "lib", version: Self.methodVersion)

@@ -134,6 +134,7 @@ public struct PolytopeRun {
         }
 
         var record = EvidenceRecord(kind: "interpretability.polytope", producer: producer)
+        record.producer.numerics = OpenBLAS.configuration
         record.title = "Polytope lens on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
         record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "polytope", version: Self.methodVersion)

@@ -100,6 +100,7 @@ public struct SAERun {
         let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
         if trained { try sae.write(to: outputDirectory, hookName: layer, extra: ["warrant_loss": .string(settings.loss.rawValue)]) }
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
+        record.producer.numerics = OpenBLAS.configuration
         record.title = "\(settings.loss.rawValue) SAE on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
         record.subject = try Self.subject(modelConfigPath, model)
         record.method = .init(name: "sae", version: Self.methodVersion)

@@ -60,8 +60,12 @@ public struct EvidenceRecord: Sendable, Hashable {
         public var host: String?
         /// UTC, ISO 8601 (`2026-11-26T17:20:00Z`).
         public var time: String
-        public init(tool: String, version: String, host: String? = nil, time: String) {
-            self.tool = tool; self.version = version; self.host = host; self.time = time
+        /// For computed evidence: the numerical library and kernel that computed it (e.g.
+        /// `OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64`). Kernels sum in
+        /// different orders, so results agree only to rounding across them.
+        public var numerics: String?
+        public init(tool: String, version: String, host: String? = nil, time: String, numerics: String? = nil) {
+            self.tool = tool; self.version = version; self.host = host; self.time = time; self.numerics = numerics
         }
     }
 
@@ -133,7 +137,8 @@ public struct EvidenceRecord: Sendable, Hashable {
             }),
             "artifacts": .array(artifacts.map { .object(["path": .string($0.path), "sha256": .string($0.sha256)]) }),
             "producer": .object(compact(["tool": .string(producer.tool), "version": .string(producer.version),
-                                         "host": producer.host.map(JSONValue.string), "time": .string(producer.time)])),
+                                         "host": producer.host.map(JSONValue.string), "time": .string(producer.time),
+                                         "numerics": producer.numerics.map(JSONValue.string)])),
             "previous": previous.map(JSONValue.string) ?? .null,
         ]
         if includeID { o["id"] = .string(id) }
@@ -167,7 +172,7 @@ public struct EvidenceRecord: Sendable, Hashable {
         let producer: Producer
         if let p = o["producer"]?.object, let tool = p["tool"]?.string, let version = p["version"]?.string,
            let time = p["time"]?.string {
-            producer = Producer(tool: tool, version: version, host: p["host"]?.string, time: time)
+            producer = Producer(tool: tool, version: version, host: p["host"]?.string, time: time, numerics: p["numerics"]?.string)
         } else if o["producer"] == nil, let defaultProducer {
             producer = defaultProducer
         } else {

@@ -91,6 +91,12 @@ public enum OpenBLAS {
     /// The kernel OpenBLAS picked for this CPU (e.g. `Zen`, `Haswell`).
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
+    /// OpenBLAS's version, build options and kernel, as it reports them
+    /// (`OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64`).
+    public static var configuration: String {
+        String(cString: openblas_get_config()).trimmingCharacters(in: .whitespaces)
+    }
+
     /// Kernels OpenBLAS falls back to when it does not recognise an x86-64 CPU: an older
     /// OpenBLAS on a newer CPU, or a virtual CPU that hides its model.
     static let genericCores: Set<String> = ["prescott", "core2", "penryn", "dunnington", "nehalem", "atom", "barcelona", "opteron"]

@@ -352,7 +352,8 @@ struct PolytopeCLITests {
         #expect(r.status == 0, "\(r.stderr)")
         let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))
         let show = try CLI.run(["evidence", "show", id, "--store", "e.sqlite"], in: dir.url)
-        for key in ["\"regions\"", "\"density_same_mean\"", "\"density_different_mean\"", "\"purity_code\"", "\"purity_activation\"", "z > 0"] {
+        for key in ["\"regions\"", "\"density_same_mean\"", "\"density_different_mean\"", "\"purity_code\"", "\"purity_activation\"", "z > 0",
+                    "\"numerics\": \"OpenBLAS "] {
             #expect(show.stdout.contains(key), "missing \(key)")
         }
     }

@@ -66,11 +66,21 @@ struct RecordTests {
         r.artifacts = [.init(path: "sae.safetensors", sha256: String(repeating: "c", count: 64))]
         r.source = ["type": .string("inspect")]
         r.metrics["nan"] = .init(.nan)
+        r.producer.numerics = "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY SkylakeX MAX_THREADS=64"
         let sealed = r.sealed(previous: "p")
         let back = try EvidenceRecord.from(json: JSONValue.parse(sealed.json().canonical), requireID: true)
         #expect(back.id == sealed.id)
         #expect(back.contentHash == sealed.id)
         #expect(back.metrics["nan"]?.value.isNaN == true)
+        #expect(back.producer.numerics == r.producer.numerics)
+    }
+
+    @Test("a record without `numerics`, as older records are, keeps its id")
+    func withoutNumerics() throws {
+        let sealed = sampleRecord(1).sealed(previous: nil)
+        #expect(!sealed.json().canonical.contains("numerics"))
+        let back = try EvidenceRecord.from(json: JSONValue.parse(sealed.json().canonical), requireID: true)
+        #expect(back.contentHash == sealed.id && back.producer.numerics == nil)
     }
 
     @Test("malformed records are refused with a reason", arguments: [
