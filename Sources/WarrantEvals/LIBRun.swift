@@ -154,6 +154,12 @@ public struct LIBRun {
         let x = data.train.converted(to: Double.self)
         var metrics: [String: (Double, String)] = [:]
         var tensors = SafetensorsWriter()
+        // The held-out split, its clean forward pass and accuracy: the baseline of every ablation.
+        let test = data.test.converted(to: Double.self)
+        let clean = model.forward(test)
+        let labels = data.testLabels
+        let base = labels.map { accuracy(clean.output, $0) }
+        let keptDirections = foldBias ? "(k counts the constant direction)" : "(mean restored)"
         for (name, pca) in [("lib", false), ("pca", true)] {
             progress("\(name) basis")
             let basis = try LocalInteractionBasis.compute(model, inputs: x, threshold: threshold, pca: pca, foldBias: foldBias)
@@ -188,10 +194,6 @@ public struct LIBRun {
                 if !layer.mean.isEmpty { tensors.add("\(name).\(node).mean", layer.mean, shape: [layer.mean.count], dtype: .f64) }
             }
             // Node ablation on the held-out split: keep the first k directions of a hidden node layer.
-            let test = data.test.converted(to: Double.self)
-            let clean = model.forward(test)
-            let labels = data.testLabels
-            let base = labels.map { accuracy(clean.output, $0) }
             if let labels, let base {
                 for l in 1..<model.layerCount {
                     let node = "hidden.\(l - 1)"
@@ -201,7 +203,7 @@ public struct LIBRun {
                     for k in Self.schedule(upTo: fhat.cols) {
                         let kept = Self.ablated(fhat, basis, layer: l, keep: k, width: clean.inputs[l].cols)
                         let acc = accuracy(Self.output(model, from: l, kept), labels)
-                        metrics["\(name).\(node).ablation_k\(k)"] = (acc, "node_ablation.held-out accuracy keeping the first \(k) directions (mean restored)")
+                        metrics["\(name).\(node).ablation_k\(k)"] = (acc, "node_ablation.held-out accuracy keeping the first \(k) directions \(keptDirections)")
                         if acc >= base - Self.tolerance { smallest = min(smallest, k) }
                     }
                     metrics["\(name).\(node).smallest_k"] = (Double(smallest), "smallest_k.fewest directions on the schedule (1..9, then x1.05) within \(Self.tolerance) of unablated accuracy \(base)")
