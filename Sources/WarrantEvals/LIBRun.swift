@@ -52,22 +52,6 @@ public struct LIBRun {
         return basis.activations(fromFeatures: kept, layer: l, width: width)
     }
 
-    /// The network's output from the activations entering layer `l` (node layer l).
-    static func output(_ model: MLP<Double>, from l: Int, _ acts: Matrix<Double>) -> Matrix<Double> {
-        var current = acts
-        for i in l..<model.layerCount {
-            var z = LinearAlgebra.matmul(current, model.weights[i], transposeB: true)
-            Kernels.addRowVector(&z, model.biases[i])
-            switch model.config.layers[i].activation {
-            case .relu: Kernels.relu(&z)
-            case .gelu: Kernels.gelu(&z)
-            case .none: break
-            }
-            current = z
-        }
-        return current
-    }
-
     /// Edge ablation (interp-methods.md §2.7, after the reference's hook): node layer l+1's
     /// features computed, each from only the features of node layer l it keeps an edge to
     /// (`kept[i]`), then the rest of the network. Output features that keep the same inputs
@@ -79,11 +63,8 @@ public struct LIBRun {
         let width = model.weights[l].rows
         // z = f̂·(C⁺ W̃ᵀ) + z₀; centred, z₀ = μ·Wᵀ + b; folded, the constant feature carries it.
         let bt = LinearAlgebra.matmul(from.inverse, basis.sectionWeight(model, layer: l), transposeB: true)   // r_l × d_{l+1}
-        var z0 = [Double](repeating: 0, count: width)
-        if !from.foldedBias {
-            z0 = model.biases[l]
-            for a in 0..<width { for j in 0..<from.mean.count { z0[a] += model.weights[l][a, j] * from.mean[j] } }
-        }
+        let z0 = from.foldedBias ? [Double](repeating: 0, count: width)
+                                 : LocalInteractionBasis.preActivationAtMean(model, layer: l, mean: from.mean)
         let next = basis.activationRows(layer: l + 1, width: width)
         let isOutput = l + 1 == model.layerCount
         var groups: [[Int]: [Int]] = [:]
@@ -99,11 +80,7 @@ public struct LIBRun {
                 LinearAlgebra.gemm(cols, rows, into: &z)
             }
             Kernels.addRowVector(&z, z0)
-            switch model.config.layers[l].activation {
-            case .relu: Kernels.relu(&z)
-            case .gelu: Kernels.gelu(&z)
-            case .none: break
-            }
+            model.activate(&z, layer: l)
             if !isOutput, !to.foldedBias, !to.mean.isEmpty { Kernels.addRowVector(&z, to.mean.map { -$0 }) }
             var columns = Matrix<Double>(rows: width, cols: outs.count)
             var constant = [Double](repeating: 0, count: outs.count)
@@ -117,7 +94,7 @@ public struct LIBRun {
         }
         if isOutput { return newFeatures }
         let acts = basis.activations(fromFeatures: newFeatures, layer: l + 1, width: width)
-        return output(model, from: l + 1, acts)
+        return model.output(from: l + 1, acts)
     }
 
     /// The fewest largest edges of a transition that keep held-out accuracy within the
@@ -202,7 +179,7 @@ public struct LIBRun {
                     var smallest = fhat.cols
                     for k in Self.schedule(upTo: fhat.cols) {
                         let kept = Self.ablated(fhat, basis, layer: l, keep: k, width: clean.inputs[l].cols)
-                        let acc = accuracy(Self.output(model, from: l, kept), labels)
+                        let acc = accuracy(model.output(from: l, kept), labels)
                         metrics["\(name).\(node).ablation_k\(k)"] = (acc, "node_ablation.held-out accuracy keeping the first \(k) directions \(keptDirections)")
                         if acc >= base - Self.tolerance { smallest = min(smallest, k) }
                     }

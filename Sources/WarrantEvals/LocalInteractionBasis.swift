@@ -88,13 +88,7 @@ public struct LocalInteractionBasis: Sendable {
             // The next layer's basis restricted to its activations (its constant coordinate has
             // no derivative), and this section's weight with the bias as an extra input row.
             let nextTop = next.rows == model.weights[l].rows ? next : next.rows(0..<model.weights[l].rows)
-            var wSection = model.weights[l].transposed                          // d × d_next
-            if foldBias {
-                var folded = Matrix<Double>(rows: d + 1, cols: wSection.cols)
-                folded.storage.replaceSubrange(0..<(d * wSection.cols), with: wSection.storage)
-                for c in 0..<wSection.cols { folded[d, c] = model.biases[l][c] }
-                wSection = folded
-            }
+            let wSection = Self.sectionWeight(model, layer: l, foldedBias: foldBias).transposed   // dim × d_next
             var p = LinearAlgebra.matmul(nextTop, nextTop, transposeB: true)   // P = C Cᵀ
             if let kMask = masks[l] {
                 p.withUnsafeMutableBufferPointer { pp in kMask.withUnsafeBufferPointer { kk in for i in pp.indices { pp[i] *= kk[i] } } }
@@ -102,8 +96,7 @@ public struct LocalInteractionBasis: Sendable {
             // Λ₀ of the centred variant: c = W μ + b, Λ₀ = cᵀ (P ∘ K) c.
             var constantImportance: Double?
             if !foldBias && !pca {
-                var c = model.biases[l]
-                for a in 0..<c.count { for j in 0..<d { c[a] += model.weights[l][a, j] * mean[j] } }
+                let c = Self.preActivationAtMean(model, layer: l, mean: mean)
                 var total = 0.0
                 for a in 0..<c.count { for b in 0..<c.count { total += c[a] * p[a, b] * c[b] } }
                 constantImportance = total
@@ -164,13 +157,8 @@ public struct LocalInteractionBasis: Sendable {
         var out = [x]
         for i in 0..<model.layerCount {
             guard i + 1 < model.layerCount || model.config.layers[i].activation != .none else { break }
-            var z = LinearAlgebra.matmul(out[i], model.weights[i], transposeB: true)
-            Kernels.addRowVector(&z, model.biases[i])
-            switch model.config.layers[i].activation {
-            case .relu: Kernels.relu(&z)
-            case .gelu: Kernels.gelu(&z)
-            case .none: break
-            }
+            var z = model.preActivation(layer: i, out[i])
+            model.activate(&z, layer: i)
             out.append(z)
         }
         return out
@@ -246,7 +234,19 @@ public struct LocalInteractionBasis: Sendable {
     /// The section from node layer l to l+1 in this basis's coordinates: the weight applied to
     /// (folded) activations, d_{l+1} × d_l (or × (d_l + 1) with the bias folded in).
     func sectionWeight(_ model: MLP<Double>, layer l: Int) -> Matrix<Double> {
-        guard layers[l].foldedBias else { return model.weights[l] }
+        Self.sectionWeight(model, layer: l, foldedBias: layers[l].foldedBias)
+    }
+
+    /// Layer l's pre-activation at the mean input, c = W μ + b: what the centred variant's
+    /// constant direction (μ, 1) feeds the next layer.
+    static func preActivationAtMean(_ model: MLP<Double>, layer l: Int, mean: [Double]) -> [Double] {
+        var c = model.biases[l]
+        for a in 0..<c.count { for j in 0..<mean.count { c[a] += model.weights[l][a, j] * mean[j] } }
+        return c
+    }
+
+    static func sectionWeight(_ model: MLP<Double>, layer l: Int, foldedBias: Bool) -> Matrix<Double> {
+        guard foldedBias else { return model.weights[l] }
         let w = model.weights[l]
         var folded = Matrix<Double>(rows: w.rows, cols: w.cols + 1)
         for a in 0..<w.rows {

@@ -30,15 +30,10 @@ public enum Polytopes {
         var h = x
         var bits = [[Bool]](repeating: [], count: x.rows)
         for k in from..<(model.layerCount - 1) {
-            var z = LinearAlgebra.matmul(h, model.weights[k], transposeB: true)
-            Kernels.addRowVector(&z, model.biases[k])
+            let z = model.preActivation(layer: k, h)
             for r in 0..<z.rows { for j in 0..<z.cols { bits[r].append(z[r, j] > 0) } }
             h = z
-            switch model.config.layers[k].activation {
-            case .relu: Kernels.relu(&h)
-            case .gelu: Kernels.gelu(&h)
-            case .none: break
-            }
+            model.activate(&h, layer: k)
         }
         return bits.map(Code.init(bits:))
     }

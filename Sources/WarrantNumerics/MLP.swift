@@ -223,6 +223,32 @@ public struct MLP<T: BLASScalar>: Sendable {
         }
     }
 
+    /// Layer i's activation function, applied in place.
+    @inlinable public func activate(_ z: inout Matrix<T>, layer i: Int) {
+        switch config.layers[i].activation {
+        case .relu: Kernels.relu(&z)
+        case .gelu: Kernels.gelu(&z)
+        case .none: break
+        }
+    }
+
+    /// Layer i's pre-activation x·Wᵢᵀ + bᵢ for its input x (rows).
+    @inlinable public func preActivation(layer i: Int, _ x: Matrix<T>) -> Matrix<T> {
+        var z = LinearAlgebra.matmul(x, weights[i], transposeB: true)
+        Kernels.addRowVector(&z, biases[i])
+        return z
+    }
+
+    /// The network's output from the activations entering layer `from` (rows).
+    @inlinable public func output(from: Int, _ x: Matrix<T>) -> Matrix<T> {
+        var current = x
+        for i in from..<layerCount {
+            current = preActivation(layer: i, current)
+            activate(&current, layer: i)
+        }
+        return current
+    }
+
     /// Runs the network on a batch (rows). `replacing` swaps in another matrix for a
     /// hidden activation `hidden.i` (e.g. an SAE's reconstruction) before the next layer.
     ///
@@ -245,11 +271,7 @@ public struct MLP<T: BLASScalar>: Sendable {
             }
             pre.append(z)
             var a = z
-            switch config.layers[i].activation {
-            case .relu: Kernels.relu(&a)
-            case .gelu: Kernels.gelu(&a)
-            case .none: break
-            }
+            activate(&a, layer: i)
             if i + 1 < layerCount {
                 if let r = replacing["hidden.\(i)"] {
                     precondition(r.rows == a.rows && r.cols == a.cols, "replacement for hidden.\(i) has the wrong shape")
