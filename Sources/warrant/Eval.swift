@@ -11,6 +11,32 @@ struct Eval: ParsableCommand {
     )
 }
 
+/// The options every `eval` command shares: the model, its data, and where the record goes.
+struct EvaluationOptions: ParsableArguments {
+    @Option(help: "The model config (JSON).")
+    var model: String
+
+    @Option(help: "Model inputs as .npy (default: the model's task data).")
+    var data: String?
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Flag(help: "Do not store a record; print the metrics only.")
+    var noStore = false
+
+    /// `.warrant/artifacts/NAME` beside the store's `.warrant` folder (here, for a store given
+    /// as a bare file name).
+    func artifacts(_ name: String) -> String {
+        let storeDir = ((storeOptions.path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        return (storeDir.isEmpty ? "" : storeDir + "/") + ".warrant/artifacts/" + name
+    }
+
+    /// Appends the record to the store and prints its id, unless --no-store.
+    func store(_ record: EvidenceRecord) throws {
+        if !noStore { try append(record, to: storeOptions.open(create: true)) }
+    }
+}
+
 struct EvalSAE: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sae",
@@ -27,8 +53,7 @@ struct EvalSAE: ParsableCommand {
         """
     )
 
-    @Option(help: "The model config (JSON).")
-    var model: String
+    @OptionGroup var options: EvaluationOptions
 
     @Option(help: "The activation to read and replace, e.g. hidden.0 (`warrant model info` lists them).")
     var layer: String = "hidden.0"
@@ -57,19 +82,11 @@ struct EvalSAE: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Model inputs as .npy (default: the model's task data).")
-    var data: String?
-
     @Option(help: "Evaluate this SAE (SAELens layout) instead of training one.")
     var evaluate: String?
 
     @Option(help: "Where to write the SAE. (default: .warrant/artifacts/sae-LOSS-LAYER-lLAMBDA-sSEED beside the store)")
     var out: String?
-
-    @OptionGroup var storeOptions: StoreOptions
-
-    @Flag(help: "Do not store a record; print the metrics only.")
-    var noStore = false
 
     func validate() throws {
         guard SAELoss(rawValue: loss) != nil else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
@@ -86,11 +103,8 @@ struct EvalSAE: ParsableCommand {
         settings.batchSize = batchSize
         settings.learningRate = learningRate
         settings.seed = seed
-        let run = SAERun(modelConfigPath: model, layer: layer, settings: settings, dataPath: data)
-        let storePath = storeOptions.path
-        let storeDir = ((storePath as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-        let output = out ?? (storeDir.isEmpty ? "" : storeDir + "/")
-            + ".warrant/artifacts/sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)"
+        let run = SAERun(modelConfigPath: options.model, layer: layer, settings: settings, dataPath: options.data)
+        let output = out ?? options.artifacts("sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)")
         let start = Date()
         let progress = Progress(total: steps, label: "\(loss) SAE")
         let result: SAERun.Result = try orExit {
@@ -113,7 +127,7 @@ struct EvalSAE: ParsableCommand {
         }
         print(String(format: "  (%d held-out tokens, %.1f s)", e.tokens, Date().timeIntervalSince(start)))
         if evaluate == nil { print("SAE written to \(result.saeDirectory)") }
-        if !noStore { try append(result.record, to: storeOptions.open(create: true)) }
+        try options.store(result.record)
     }
 }
 
@@ -162,8 +176,7 @@ struct EvalPolytope: ParsableCommand {
         """
     )
 
-    @Option(help: "The model config (JSON).")
-    var model: String
+    @OptionGroup var options: EvaluationOptions
 
     @Option(help: "Where to walk: input, or hidden.L for layer L's activation space.")
     var layer: String = "input"
@@ -174,19 +187,11 @@ struct EvalPolytope: ParsableCommand {
     @Option(help: "Random seed for choosing pairs.")
     var seed: UInt64 = 0
 
-    @Option(help: "Model inputs as .npy (default: the model's task data).")
-    var data: String?
-
-    @OptionGroup var storeOptions: StoreOptions
-
-    @Flag(help: "Do not store a record; print the metrics only.")
-    var noStore = false
-
     func run() throws {
         let start = Date()
         let progress = Progress(total: 2 * pairs, label: "polytope walks")
         let result: PolytopeRun.Result = try orExit {
-            let walked = try PolytopeRun(modelConfigPath: model, layer: layer, pairs: pairs, seed: seed, dataPath: data)
+            let walked = try PolytopeRun(modelConfigPath: options.model, layer: layer, pairs: pairs, seed: seed, dataPath: options.data)
                 .run(producer: currentProducer()) { done, total in progress.update(done, "\(done)/\(total) paths") }
             progress.finish()
             return walked
@@ -198,7 +203,7 @@ struct EvalPolytope: ParsableCommand {
             }
         }
         print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))
-        if !noStore { try append(result.record, to: storeOptions.open(create: true)) }
+        try options.store(result.record)
     }
 }
 
@@ -220,14 +225,10 @@ struct EvalLIB: ParsableCommand {
         """
     )
 
-    @Option(help: "The model config (JSON).")
-    var model: String
+    @OptionGroup var options: EvaluationOptions
 
     @Option(help: "Relative eigenvalue threshold for truncation.")
     var threshold: Double = 1e-12
-
-    @Option(help: "Model inputs as .npy (default: the model's task data).")
-    var data: String?
 
     @Flag(help: "Fold the bias into the basis as a constant direction (the reference's variant).")
     var foldBias = false
@@ -235,23 +236,17 @@ struct EvalLIB: ParsableCommand {
     @Option(help: "Where to write lib.safetensors, the bases and graphs. (default: .warrant/artifacts/lib beside the store)")
     var out: String?
 
-    @OptionGroup var storeOptions: StoreOptions
-
-    @Flag(help: "Do not store a record; print the metrics only.")
-    var noStore = false
-
     func run() throws {
         let start = Date()
-        let storeDir = ((storeOptions.path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
-        let output = out ?? (storeDir.isEmpty ? "" : storeDir + "/") + ".warrant/artifacts/lib" + (foldBias ? "-folded" : "")
+        let output = out ?? options.artifacts("lib" + (foldBias ? "-folded" : ""))
         let result = try orExit {
-            try LIBRun(modelConfigPath: model, threshold: threshold, dataPath: data, foldBias: foldBias)
+            try LIBRun(modelConfigPath: options.model, threshold: threshold, dataPath: options.data, foldBias: foldBias)
                 .run(producer: currentProducer(), outputDirectory: output) { printError("  \($0)") }
         }
         for name in result.metrics.keys.sorted() {
             print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(JSONValue.format(result.metrics[name]!.0))")
         }
         print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))
-        if !noStore { try append(result.record, to: storeOptions.open(create: true)) }
+        try options.store(result.record)
     }
 }
