@@ -137,6 +137,7 @@ public struct LIBRun {
         let labels = data.testLabels
         let base = labels.map { accuracy(clean.output, $0) }
         let keptDirections = foldBias ? "(k counts the constant direction)" : "(mean restored)"
+        let train = model.forward(x)
         for (name, pca) in [("lib", false), ("pca", true)] {
             progress("\(name) basis")
             let basis = try LocalInteractionBasis.compute(model, inputs: x, threshold: threshold, pca: pca, foldBias: foldBias)
@@ -170,12 +171,14 @@ public struct LIBRun {
                 tensors.add("\(name).\(node).importance", layer.importance, shape: [layer.importance.count], dtype: .f64)
                 if !layer.mean.isEmpty { tensors.add("\(name).\(node).mean", layer.mean, shape: [layer.mean.count], dtype: .f64) }
             }
+            // The held-out split in this basis, node layer by node layer (index 0 unused).
+            let heldOut = (0..<model.layerCount).map { l in l == 0 ? Matrix<Double>(rows: 0, cols: 0) : basis.features(clean.inputs[l], layer: l) }
             // Node ablation on the held-out split: keep the first k directions of a hidden node layer.
             if let labels, let base {
                 for l in 1..<model.layerCount {
                     let node = "hidden.\(l - 1)"
                     progress("\(name) node ablation \(node)")
-                    let fhat = basis.features(clean.inputs[l], layer: l)
+                    let fhat = heldOut[l]
                     var smallest = fhat.cols
                     for k in Self.schedule(upTo: fhat.cols) {
                         let kept = Self.ablated(fhat, basis, layer: l, keep: k, width: clean.inputs[l].cols)
@@ -188,7 +191,7 @@ public struct LIBRun {
             }
             for l in 1..<model.layerCount {
                 progress("\(name) edges \(l) -> \(l + 1)")
-                let e = basis.edges(model, inputs: x, layer: l)
+                let e = basis.edges(model, forward: train, layer: l)
                 let from = "hidden.\(l - 1)", to = l + 1 == model.layerCount ? "output" : "hidden.\(l)"
                 tensors.add("\(name).edges.\(from)->\(to)", e, dtype: .f64)
                 metrics["\(name).edges.\(from)->\(to).total"] = (Double(e.count), "edges.all edges between the two node layers")
@@ -198,9 +201,8 @@ public struct LIBRun {
                                                                      "edges_99.largest edges holding 99% of sum E")
                 if let labels, let base {
                     progress("\(name) edge ablation \(l) -> \(l + 1) (bisection)")
-                    let fhat = basis.features(clean.inputs[l], layer: l)
                     let required = Self.edgesRequired(e, base: base) { kept in
-                        accuracy(Self.edgeAblatedOutput(model, basis, layer: l, features: fhat, kept: kept), labels)
+                        accuracy(Self.edgeAblatedOutput(model, basis, layer: l, features: heldOut[l], kept: kept), labels)
                     }
                     metrics["\(name).edges.\(from)->\(to).required"] = (Double(required),
                         "edges_required.fewest largest edges keeping held-out accuracy within \(Self.tolerance) of \(base), by bisection")

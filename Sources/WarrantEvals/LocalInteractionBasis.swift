@@ -266,7 +266,13 @@ public struct LocalInteractionBasis: Sendable {
     /// integration, α = 1). Batched as one GEMM per input feature j over all datapoints.
     /// Returns r_{l+1} × r_l.
     public func edges(_ model: MLP<Double>, inputs: Matrix<Double>, layer l: Int) -> Matrix<Double> {
-        let f = model.forward(inputs)
+        edges(model, forward: model.forward(inputs), layer: l)
+    }
+
+    /// The interaction graph from a forward pass already made on the data (one pass can
+    /// serve every transition and both bases).
+    public func edges(_ model: MLP<Double>, forward f: MLP<Double>.Forward, layer l: Int) -> Matrix<Double> {
+        let inputs = f.inputs[0]
         let n = Double(inputs.rows)
         let fhat = features(f.inputs[l], layer: l)                         // N × r_l
         let b = LinearAlgebra.matmul(sectionWeight(model, layer: l), layers[l].inverse, transposeB: true)  // d_{l+1} × r_l
