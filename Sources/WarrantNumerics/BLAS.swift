@@ -128,8 +128,11 @@ public enum OpenBLAS {
     /// it does not re-execute (or `execv` fails, which keeps the generic kernel).
     public static func reexecWithFasterCoreIfAvailable() {
         let environment = ProcessInfo.processInfo.environment
+        // Cheapest tests first: a machine whose kernel OpenBLAS recognised never reads /proc/cpuinfo.
+        let current = coreName
         guard environment["OPENBLAS_CORETYPE"] == nil, environment["WARRANT_OPENBLAS_CORETYPE"] != "system",
-              let flags = cpuFlags(), let faster = fasterCore(than: coreName, cpuFlags: flags) else { return }
+              genericCores.contains(current.lowercased()),
+              let flags = cpuFlags(), let faster = fasterCore(than: current, cpuFlags: flags) else { return }
         setenv("OPENBLAS_CORETYPE", faster, 1)
         execv("/proc/self/exe", CommandLine.unsafeArgv)
         unsetenv("OPENBLAS_CORETYPE")
