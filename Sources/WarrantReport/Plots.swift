@@ -49,18 +49,10 @@ public struct LIBSpectrumPlot: ReportPlot {
     public init() {}
 
     public func svg(records: [EvidenceRecord]) -> String? {
-        var series: [String: [(x: Double, y: Double)]] = [:]
-        for r in records where r.kind == "interpretability.lib" {
-            for (name, metric) in r.metrics {
-                // lib.hidden.0.importance_share_k12
-                let parts = name.components(separatedBy: ".importance_share_k")
-                guard parts.count == 2, parts[0].contains(".hidden."), let k = Double(parts[1]) else { continue }
-                series[parts[0], default: []].append((k, metric.value))
-            }
-        }
+        // lib.hidden.0.importance_share_k12; the input layer's spectrum is not a hidden layer's.
+        let series = LIBCurves.series(records, metric: "importance_share") { $0.contains(".hidden.") }
         guard !series.isEmpty else { return nil }
-        return SVGChart(title: title, xLabel: "directions (k, log scale)", yLabel: "share of the total",
-                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }, logX: true).render()
+        return SVGChart(title: title, xLabel: "directions (k, log scale)", yLabel: "share of the total", series: series, logX: true).render()
     }
 }
 
@@ -73,19 +65,28 @@ public struct LIBAblationPlot: ReportPlot {
     public init() {}
 
     public func svg(records: [EvidenceRecord]) -> String? {
-        var series: [String: [(x: Double, y: Double)]] = [:]
-        for r in records where r.kind == "interpretability.lib" {
-            for (name, metric) in r.metrics {
-                // lib.hidden.0.ablation_k12
-                let parts = name.components(separatedBy: ".ablation_k")
-                guard parts.count == 2, let k = Double(parts[1]) else { continue }
-                series[parts[0], default: []].append((k, metric.value))
-            }
-        }
+        // lib.hidden.0.ablation_k12
+        let series = LIBCurves.series(records, metric: "ablation") { _ in true }
         guard !series.isEmpty else { return nil }
         // k runs from 1 to the layer width, and what matters happens at small k: log scale.
-        return SVGChart(title: title, xLabel: "directions kept (k, log scale)", yLabel: "held-out accuracy",
-                        series: series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }, logX: true).render()
+        return SVGChart(title: title, xLabel: "directions kept (k, log scale)", yLabel: "held-out accuracy", series: series, logX: true).render()
+    }
+}
+
+/// Curves over k that LIB records hold as metrics `BASIS.LAYER.METRIC_kK`.
+enum LIBCurves {
+    /// One series per `BASIS.LAYER` prefix that `keep` accepts, sorted by name, points by k.
+    static func series(_ records: [EvidenceRecord], metric: String,
+                       keep: (String) -> Bool) -> [(name: String, points: [(x: Double, y: Double)])] {
+        var series: [String: [(x: Double, y: Double)]] = [:]
+        for r in records where r.kind == "interpretability.lib" {
+            for (name, value) in r.metrics {
+                let parts = name.components(separatedBy: ".\(metric)_k")
+                guard parts.count == 2, keep(parts[0]), let k = Double(parts[1]) else { continue }
+                series[parts[0], default: []].append((k, value.value))
+            }
+        }
+        return series.keys.sorted().map { ($0, series[$0]!.sorted { $0.x < $1.x }) }
     }
 }
 
