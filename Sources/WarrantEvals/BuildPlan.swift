@@ -13,6 +13,8 @@ public struct BuildPlan {
         case modelChanged
         case methodChanged(from: String, to: String)
         case tooOld(days: Int)
+        /// The newest record's time does not parse or lies in the future.
+        case invalidTime(String)
         /// Evidence Warrant imports but cannot produce (an Inspect log about other weights):
         /// the build goes on and the check reports it.
         case external(String)
@@ -26,6 +28,7 @@ public struct BuildPlan {
             case .modelChanged: return "model changed: the records of this configuration are about other weights"
             case .methodChanged(let a, let b): return "method changed: records are from version \(a), this Warrant runs \(b)"
             case .tooOld(let days): return "stale: the newest record is \(days) days old"
+            case .invalidTime(let m): return "stale: the newest record's time cannot be trusted (\(m))"
             case .external(let m): return "not rebuilt: \(m)"
             case .unsupported(let m): return "cannot run: \(m)"
             }
@@ -85,19 +88,14 @@ public struct BuildPlan {
                 reason = .unsupported("`case.system.model.path` must name the model's weights, with its config beside it (model.json) or in `config`")
             } else {
                 let candidates = store.flatMap { try? $0.records(method: method) } ?? []
-                let sameConfig = candidates.filter { r in recipe.allSatisfy { r.configuration[$0.key] == $0.value } }
-                let sameModel = sameConfig.filter { $0.subject?.sha256 == modelSHA }
-                if let latest = sameModel.last {
-                    let current = methodVersion(method)
-                    if latest.method?.version != current {
-                        reason = .methodChanged(from: latest.method?.version ?? "?", to: current)
-                    } else if let maxAge, let date = Clock.parse(latest.producer.time), now.timeIntervalSince(date) > maxAge {
-                        reason = .tooOld(days: Int(now.timeIntervalSince(date) / 86_400))
-                    } else {
-                        reason = .fresh(recordID: latest.id)
-                    }
-                } else {
-                    reason = sameConfig.isEmpty ? .missing : .modelChanged
+                switch RecordMatcher.match(method: method, configuration: recipe, modelSHA256: modelSHA,
+                                           currentVersion: methodVersions[method], maxAge: maxAge, now: now, in: candidates) {
+                case .fresh(let r): reason = .fresh(recordID: r.id)
+                case .methodChanged(_, let from, let to): reason = .methodChanged(from: from, to: to)
+                case .tooOld(_, let days, _): reason = .tooOld(days: days)
+                case .invalidTime(_, let field, let problem): reason = .invalidTime("\(field): \(problem)")
+                case .modelChanged: reason = .modelChanged
+                case .missing: reason = .missing
                 }
             }
             items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location))
@@ -105,14 +103,12 @@ public struct BuildPlan {
         return BuildPlan(items: items, modelConfigPath: config, modelWeightsPath: weights)
     }
 
-    /// The version of a built-in method's implementation, as its records carry it.
-    static func methodVersion(_ method: String) -> String {
-        switch method {
-        case "sae": return SAERun.methodVersion
-        case "lib": return LIBRun.methodVersion
-        default: return PolytopeRun.methodVersion
-        }
-    }
+    /// The version of each built-in method's implementation, as its records carry it;
+    /// checking passes these to ``RecordMatcher`` too, so a record of an older version is
+    /// stale for the gate exactly when `build` would re-run it.
+    public static let methodVersions: [String: String] = [
+        "sae": SAERun.methodVersion, "lib": LIBRun.methodVersion, "polytope": PolytopeRun.methodVersion,
+    ]
 
     /// An Inspect log named by `source: { inspect: }`: imported when the store has no record
     /// of it. The log is a result Warrant cannot reproduce, so a record about other weights

@@ -214,6 +214,7 @@ public struct LIBRun {
         record.title = "Local Interaction Basis (and PCA baseline) of \((modelConfigPath as NSString).lastPathComponent)"
         record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "lib", version: Self.methodVersion)
+        record.provenance = .derived
         record.configuration = ["basis": .string("jacobian"), "edges": .string("squared, gradient integration"),
                                 "centring": .string(foldBias ? "folded bias: the constant direction is the first basis direction"
                                                              : "mean-centred; the constant direction is a node outside the basis (constant_importance)"),

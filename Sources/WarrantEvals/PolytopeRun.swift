@@ -138,6 +138,7 @@ public struct PolytopeRun {
         record.title = "Polytope lens on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
         record.subject = try SAERun.subject(modelConfigPath, floatModel)
         record.method = .init(name: "polytope", version: Self.methodVersion)
+        record.provenance = .derived
         record.configuration = ["layer": .string(layer), "pairs": .number(Double(pairs)), "seed": .number(Double(seed)),
                                 "tie_convention": .string(Polytopes.tieConvention)]
         if let dataPath { record.configuration["data"] = .string(dataPath) }

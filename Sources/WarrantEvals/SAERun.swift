@@ -104,6 +104,7 @@ public struct SAERun {
         record.title = "\(settings.loss.rawValue) SAE on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
         record.subject = try Self.subject(modelConfigPath, model)
         record.method = .init(name: "sae", version: Self.methodVersion)
+        record.provenance = .derived
         record.configuration = configuration(trained: trained, saeDirectory: outputDirectory)
         record.dataset = .init(name: data.name, sha256: data.sha256)
         for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, definition: m.definition) }

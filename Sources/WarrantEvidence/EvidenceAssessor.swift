@@ -6,10 +6,22 @@ import WarrantCore
 public enum EvidenceState: Sendable, Equatable {
     case passing
     case missing(String)
-    case failing([String])
+    /// Each failed requirement: what failed, and where the predicate is written.
+    case failing([Failure])
+
+    /// One `require` predicate that does not hold.
+    public struct Failure: Sendable, Equatable {
+        public var message: String
+        public var location: SourceLocation
+        public init(_ message: String, at location: SourceLocation) { self.message = message; self.location = location }
+    }
     case stale(String)
     case wrongKind(String)
     case tampered(String)
+    /// Typed in, not derived, and not accepted by the node: does not count at release.
+    case asserted(String)
+    /// The record's time cannot be trusted (unparseable, or in the future).
+    case invalidTime(String)
 
     /// What the node contributes to the roll-up: passing supports, failing or
     /// tampered evidence defeats, anything else leaves the claim open.
@@ -17,7 +29,7 @@ public enum EvidenceState: Sendable, Equatable {
         switch self {
         case .passing: return .supported
         case .failing, .tampered: return .defeated
-        case .missing, .stale, .wrongKind: return .open
+        case .missing, .stale, .wrongKind, .asserted, .invalidTime: return .open
         }
     }
 
@@ -29,6 +41,8 @@ public enum EvidenceState: Sendable, Equatable {
         case .stale: return "stale"
         case .wrongKind: return "wrong kind"
         case .tampered: return "tampered"
+        case .asserted: return "asserted"
+        case .invalidTime: return "invalid time"
         }
     }
 }
@@ -39,6 +53,8 @@ public struct EvidenceAssessment: Sendable {
     /// The record each node resolved to, when one was found.
     public var records: [String: EvidenceRecord] = [:]
     public var findings: [Finding] = []
+    /// The store judged against, and its chain head as verified (nil without a store).
+    public var store: CheckOutput.EvidenceStoreEntry?
 
     public init() {}
 
@@ -56,14 +72,20 @@ public struct EvidenceAssessor {
     public var store: EvidenceStore?
     public var level: GateLevel
     public var now: Date
+    /// The version of each built-in evaluation method this Warrant runs (`sae`, `lib`,
+    /// ...): a record of another version is stale, as `build` would re-run it.
+    public var methodVersions: [String: String]
 
-    public init(store: EvidenceStore?, level: GateLevel, now: Date = Clock.now()) {
+    public init(store: EvidenceStore?, level: GateLevel, now: Date = Clock.now(), methodVersions: [String: String] = [:]) {
         self.store = store
         self.level = level
         self.now = now
+        self.methodVersions = methodVersions
     }
 
-    public func assess(_ loaded: LoadResult) -> EvidenceAssessment {
+    /// Judges every evidence node. Throws when the store cannot be read: a verdict
+    /// about evidence that could not be looked at would be a guess.
+    public func assess(_ loaded: LoadResult) throws(StoreError) -> EvidenceAssessment {
         var result = EvidenceAssessment()
         let c = loaded.assuranceCase
         func emit(_ rule: Rule, _ at: SourceLocation?, _ message: String, hint: String? = nil, node: String? = nil) {
@@ -81,16 +103,49 @@ public struct EvidenceAssessor {
                 emit(Rules.modelMissing, model.location, "the model file \(path) cannot be read, so evidence cannot be checked against it",
                      hint: "point `case.system.model.path` at the model's weights, relative to the case file")
             }
+        } else if c.nodes.contains(where: { $0.type == .evidence }) {
+            emit(Rules.modelUndeclared, c.header?.location,
+                 "the case does not name its model, so evidence about any model would be accepted",
+                 hint: "add `system: { model: { path: WEIGHTS } }` under `case:`")
         }
         let policyAge = c.header?.maxEvidenceAge.flatMap { AgeParser.seconds($0.value) }
 
-        // A broken chain makes every record suspect: report it once, at the case.
+        // A broken chain, or one that does not extend the pinned head, makes every record
+        // suspect: report it once, and no evidence passes.
         var chainBroken = false
-        if let store, let verification = try? store.verify(), let problem = verification.firstProblem {
+        let pin = c.header?.evidenceHead
+        if let store {
+            let verification = try store.verify()
+            var pinHolds = false
+            if let problem = verification.firstProblem {
+                chainBroken = true
+                emit(Rules.evidenceTampered, c.header?.location,
+                     "the evidence store \(store.path) does not verify: record #\(problem.sequence) (\(problem.id.prefix(12))) \(problem.problem)",
+                     hint: "run `warrant evidence verify` for details")
+            }
+            if let pin {
+                let atPin = try store.id(atPosition: pin.records)
+                if verification.recordCount < pin.records {
+                    chainBroken = true
+                    emit(Rules.evidenceTampered, pin.location,
+                         "the store holds \(verification.recordCount) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed",
+                         hint: "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)")
+                } else if atPin != pin.id {
+                    chainBroken = true
+                    emit(Rules.evidenceTampered, pin.location,
+                         "record #\(pin.records) of the store is \(atPin?.prefix(12) ?? "missing"), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked",
+                         hint: "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)")
+                } else {
+                    pinHolds = verification.isValid
+                }
+            }
+            result.store = .init(store: store.path, records: verification.recordCount,
+                                 head: verification.isValid ? verification.head : nil, pinned: pinHolds)
+        } else if let pin {
             chainBroken = true
-            emit(Rules.evidenceTampered, c.header?.location,
-                 "the evidence store \(store.path) does not verify: record #\(problem.sequence) (\(problem.id.prefix(12))) \(problem.problem)",
-                 hint: "run `warrant evidence verify` for details")
+            emit(Rules.evidenceTampered, pin.location,
+                 "the case pins a chain of \(pin.records) records, but there is no evidence store",
+                 hint: "point --store at the store the case was judged against")
         }
 
         for node in c.nodes where node.type == .evidence {
@@ -102,9 +157,9 @@ public struct EvidenceAssessor {
                      node: node.id)
                 continue
             }
-            let (state, record, at) = judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge)
+            let (state, record, at) = try judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge)
             var final = state
-            if chainBroken, case .passing = state { final = .tampered("the store's hash chain is broken") }
+            if chainBroken, case .passing = state { final = .tampered("the store's hash chain is broken or does not extend the pinned head") }
             result.states[node.id] = final
             if let record { result.records[node.id] = record }
             switch final {
@@ -112,13 +167,20 @@ public struct EvidenceAssessor {
             case .missing(let why):
                 emit(Rules.evidenceMissing, at, "evidence '\(node.id)' is missing: \(why)", hint: hintForMissing(spec), node: node.id)
             case .failing(let reasons):
-                for reason in reasons { emit(Rules.evidenceFailing, at, "evidence '\(node.id)' fails: \(reason)", node: node.id) }
+                for f in reasons { emit(Rules.evidenceFailing, f.location, "evidence '\(node.id)' fails: \(f.message)", node: node.id) }
             case .stale(let why):
                 emit(Rules.evidenceStale, at, "evidence '\(node.id)' is stale: \(why)", hint: "re-run the evaluation, or re-import its result", node: node.id)
             case .wrongKind(let why):
                 emit(Rules.evidenceWrongKind, at, "evidence '\(node.id)' is of the wrong kind: \(why)", node: node.id)
             case .tampered(let why):
                 emit(Rules.evidenceTampered, at, "evidence '\(node.id)' does not verify: \(why)", node: node.id)
+            case .asserted(let why):
+                emit(Rules.evidenceAsserted, at, "evidence '\(node.id)' is asserted, not derived: \(why)",
+                     hint: "derive it (an Inspect log named by `source: { inspect: }`, or an `eval:` recipe), or say why it is accepted with `accept_asserted: \"...\"`",
+                     node: node.id)
+            case .invalidTime(let why):
+                emit(Rules.invalidDate, at, "evidence '\(node.id)' has a time that cannot be trusted: \(why)",
+                     hint: "re-run or re-import it on a machine whose clock is right", node: node.id)
             }
         }
         return result
@@ -133,7 +195,10 @@ public struct EvidenceAssessor {
         return nil
     }
 
-    func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?)
+    /// The Inspect logs a case names are read once each, at most this large.
+    static let maxLogBytes = InspectImporter.maxLogBytes
+
+    func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?) throws(StoreError)
         -> (EvidenceState, EvidenceRecord?, SourceLocation)
     {
         let file = node.location.file
@@ -147,7 +212,7 @@ public struct EvidenceAssessor {
                 return (.tampered("\(path) has SHA-256 \(sha.prefix(16))..., but the case pins \(expected.value.prefix(16))..."), nil, expected.location)
             }
             if let first = spec.requirements.first {
-                return (.failing(["a pinned file has no metrics, so `\(first.text)` cannot hold"]), nil, first.location)
+                return (.failing([.init("a pinned file has no metrics, so `\(first.text)` cannot hold", at: first.location)]), nil, first.location)
             }
             return (.passing, nil, pinned.location)
         }
@@ -157,40 +222,62 @@ public struct EvidenceAssessor {
         }
         var record: EvidenceRecord?
         var at = spec.location
+        /// Why a record that claims to be derived cannot be taken as such.
+        var notDerived: String?
         if let id = spec.record {
             at = id.location
-            record = try? store.record(id: id.value)
+            record = try store.record(id: id.value)
             if record == nil { return (.missing("no record '\(id.value)' in \(store.path)"), nil, at) }
+            if record?.source?["sha256"]?.string != nil {
+                notDerived = "it came from a file the case does not name, so it cannot be re-derived (name the log with `source: { inspect: PATH }`)"
+            }
         } else if let log = spec.inspectLog {
             at = log.location
             let path = CaseLoader.resolve(log.value, from: file)
-            guard let sha = try? Hashing.sha256Hex(fileAt: path) else {
+            // One read serves the hash and the re-derivation, so the two see the same bytes.
+            guard let bytes = try? RegularFile.read(path, limit: Self.maxLogBytes) else {
                 return (.missing("the Inspect log \(path) cannot be read"), nil, at)
             }
-            record = (try? store.records(sourceSHA256: sha))?.last
-            if record == nil {
-                if let old = (try? store.records(kind: nil))?.last(where: { r in
+            let sha = Hashing.sha256Hex(bytes)
+            let imported = try store.records(sourceSHA256: sha)
+            guard let latest = imported.last else {
+                if let old = try store.records().last(where: { r in
                     r.source?["path"]?.string.map { CaseLoader.normalize($0) == CaseLoader.normalize(path) } ?? false
                 }) {
                     return (.stale("the log \(path) changed since it was imported (record \(old.id.prefix(12)))"), old, at)
                 }
                 return (.missing("the Inspect log \(path) has not been imported into \(store.path)"), nil, at)
             }
+            record = latest
+            // Derive every record of this log again from the log itself and compare.
+            for candidate in imported {
+                if let difference = Self.rederivationDifference(candidate, log: bytes, path: path) {
+                    return (.tampered("record \(candidate.id.prefix(12)) differs from the log it was imported from: \(difference)"), candidate, at)
+                }
+            }
+            if let edits = latest.source?["edited_scores"]?.number, edits > 0 {
+                notDerived = "\(JSONValue.format(edits)) of the log's scores were edited after the run"
+            }
         } else if let recipe = spec.evaluation {
             at = recipe.location
-            let configuration = Self.json(recipe)
-            let method = configuration["method"]?.string ?? ""
-            var config = configuration
-            config.removeValue(forKey: "method")
-            let candidates = (try? store.records(method: method)) ?? []
-            record = candidates.last { r in
-                config.allSatisfy { r.configuration[$0.key] == $0.value }
-                    && (modelSHA == nil || r.subject?.sha256 == modelSHA)
-            }
-            if record == nil {
-                if candidates.contains(where: { r in config.allSatisfy { r.configuration[$0.key] == $0.value } }) {
-                    return (.stale("the store has this evaluation only for another model (weights changed since it ran)"), nil, at)
-                }
+            var config = Self.json(recipe)
+            let method = config.removeValue(forKey: "method")?.string ?? ""
+            let candidates = try store.records(method: method)
+            let maxAge = spec.maxAgeSeconds ?? policyAge
+            switch RecordMatcher.match(method: method, configuration: config, modelSHA256: modelSHA,
+                                       currentVersion: methodVersions[method], maxAge: maxAge, now: now, in: candidates) {
+            case .fresh(let r):
+                record = r
+            case .methodChanged(let r, let from, let to):
+                return (.stale("its record \(r.id.prefix(12)) is from `\(method)` version \(from); this Warrant runs version \(to) (`warrant build` re-runs it)"), r, at)
+            case .tooOld(let r, let days, let field):
+                let limit = spec.maxAge?.value ?? "the policy's max_evidence_age"
+                return (.stale("it is \(days) days old by its `\(field)`; the limit is \(limit)"), r, spec.maxAge?.location ?? at)
+            case .invalidTime(let r, let field, let problem):
+                return (.invalidTime("record \(r.id.prefix(12)), `\(field)`: \(problem)"), r, at)
+            case .modelChanged:
+                return (.stale("the store has this evaluation only for another model (weights changed since it ran)"), nil, at)
+            case .missing:
                 return (.missing("no record of this `\(method)` evaluation yet"), nil, at)
             }
         }
@@ -206,33 +293,75 @@ public struct EvidenceAssessor {
         if let modelSHA, let subject = record.subject?.sha256, subject != modelSHA {
             return (.stale("it is about another model: record weights \(subject.prefix(12))..., case model \(modelSHA.prefix(12))..."), record, at)
         }
-        if let maxAge = spec.maxAgeSeconds ?? policyAge {
-            let created = record.source?["created"]?.string ?? record.producer.time
-            if let date = Clock.parse(created), now.timeIntervalSince(date) > maxAge {
-                let days = Int(now.timeIntervalSince(date) / 86_400)
-                let limit = spec.maxAge?.value ?? "the policy's max_evidence_age"
-                return (.stale("it is \(days) days old; the limit is \(limit)"), record, spec.maxAge?.location ?? at)
-            }
+        if modelSHA != nil, record.subject?.sha256 == nil {
+            return (.stale("the record names no model weights, so it cannot be about the case's model"), record, at)
         }
-        var failures: [String] = []
-        var failureAt = at
+        switch Freshness.judge(record, maxAge: spec.maxAgeSeconds ?? policyAge, now: now) {
+        case .fresh: break
+        case .tooOld(let days, let field):
+            let limit = spec.maxAge?.value ?? "the policy's max_evidence_age"
+            return (.stale("it is \(days) days old by its `\(field)`; the limit is \(limit)"), record, spec.maxAge?.location ?? at)
+        case .invalidTime(let field, let problem):
+            return (.invalidTime("record \(record.id.prefix(12)), `\(field)`: \(problem)"), record, at)
+        }
+        var failures: [EvidenceState.Failure] = []
         for requirement in spec.requirements {
             guard let metric = record.metrics[requirement.metric] else {
                 let known = record.metrics.keys.sorted().prefix(8).joined(separator: ", ")
-                failures.append("`\(requirement.text)`: the record has no metric '\(requirement.metric)' (it has: \(known.isEmpty ? "none" : known))")
-                failureAt = requirement.location
+                failures.append(.init("`\(requirement.text)`: the record has no metric '\(requirement.metric)' (it has: \(known.isEmpty ? "none" : known))",
+                                      at: requirement.location))
                 continue
             }
             if metric.value.isNaN {
-                failures.append("`\(requirement.text)`: \(requirement.metric) is NaN (unscored)")
-                failureAt = requirement.location
+                failures.append(.init("`\(requirement.text)`: \(requirement.metric) is NaN (unscored)", at: requirement.location))
             } else if !requirement.op.holds(metric.value, requirement.value) {
-                failures.append("\(requirement.metric) = \(JSONValue.format(metric.value)), required \(requirement.op.rawValue) \(JSONValue.format(requirement.value))")
-                failureAt = requirement.location
+                failures.append(.init("\(requirement.metric) = \(JSONValue.format(metric.value)), required \(requirement.op.rawValue) \(JSONValue.format(requirement.value))",
+                                      at: requirement.location))
             }
         }
-        if !failures.isEmpty { return (.failing(failures), record, failureAt) }
+        if let last = failures.last { return (.failing(failures), record, last.location) }
+        if spec.acceptAsserted == nil {
+            if record.effectiveProvenance == .asserted {
+                return (.asserted("record \(record.id.prefix(12)) was typed in (\(record.producer.tool) \(record.producer.version))"), record, at)
+            }
+            if let notDerived { return (.asserted(notDerived), record, at) }
+        }
         return (.passing, record, at)
+    }
+
+    /// What differs between a record imported from an Inspect log and the record the
+    /// same log gives when it is imported again, or nil when they agree. Metrics are
+    /// compared one by one (bit for bit; NaN equals NaN), and so are the facts about the
+    /// run the record keeps (task, status, creation time, invalidation, edited scores).
+    static func rederivationDifference(_ record: EvidenceRecord, log: [UInt8], path: String) -> String? {
+        var options = InspectImporter.Options()
+        options.allowIncomplete = true
+        options.allowInvalidated = true
+        options.kind = record.kind
+        let fresh: EvidenceRecord
+        do {
+            // The log's own time is judged by the freshness rule; here only its content counts.
+            fresh = try InspectImporter.record(fromLog: log, path: path, options: options, producer: record.producer,
+                                               now: .distantFuture)
+        } catch {
+            return "the log no longer imports (\(error))"
+        }
+        func show(_ m: EvidenceRecord.Metric?) -> String {
+            m.map { $0.value.isNaN ? "NaN" : JSONValue.format($0.value) } ?? "absent"
+        }
+        for name in Set(record.metrics.keys).union(fresh.metrics.keys).sorted() {
+            let a = record.metrics[name], b = fresh.metrics[name]
+            let same = a.map { x in b.map { y in x.value.bitPattern == y.value.bitPattern || (x.value.isNaN && y.value.isNaN) } ?? false } ?? (b == nil)
+            if !same { return "the record says \(name) = \(show(a)), the log says \(show(b))" }
+        }
+        for key in ["task", "status", "created", "invalidated", "edited_scores", "log_updates", "log_version"] {
+            let a = record.source?[key], b = fresh.source?[key]
+            if a != b { return "the record says `source.\(key)` is \(a?.canonical ?? "absent"), the log says \(b?.canonical ?? "absent")" }
+        }
+        if record.method != fresh.method {
+            return "the record's method is \(record.method.map { "\($0.name)@\($0.version)" } ?? "absent"), the log's \(fresh.method.map { "\($0.name)@\($0.version)" } ?? "absent")"
+        }
+        return nil
     }
 
     /// An `eval:` recipe as JSON, for comparing with a record's configuration.

@@ -1,4 +1,5 @@
 import WarrantJSON
+import WarrantCore
 import Crypto
 import Foundation
 
@@ -69,6 +70,16 @@ public struct EvidenceRecord: Sendable, Hashable {
         }
     }
 
+    /// How a record was obtained, which decides what checking can re-verify.
+    public enum Provenance: String, Sendable, Hashable, CaseIterable {
+        /// Warrant computed it, or extracted it from a file whose SHA-256 it recorded
+        /// (an Inspect log): checking can derive it again and compare.
+        case derived
+        /// Someone typed it in (`evidence add`, `evidence import json`): only a signature
+        /// or an explicit acceptance by the case makes it count at release.
+        case asserted
+    }
+
     /// SHA-256 of the canonical JSON without `id`; set by ``sealed(previous:)``.
     public private(set) var id: String = ""
     /// e.g. `interpretability.sae`, `capability_eval`, `control_eval`, `inspect`, `file`.
@@ -84,8 +95,32 @@ public struct EvidenceRecord: Sendable, Hashable {
     public var producer: Producer
     /// Where the evidence came from (for imports: the log's task, status, revision, hash...).
     public var source: [String: JSONValue]?
+    /// How the record was obtained. Records written before Warrant recorded it have none;
+    /// ``effectiveProvenance`` classifies them.
+    public var provenance: Provenance?
     /// The id of the record stored before this one, or `nil` for the first.
     public private(set) var previous: String?
+
+    /// The provenance checking uses: the recorded one, else, for records that predate the
+    /// field, derived when the record names a hashed source file or is a built-in
+    /// evaluation by Warrant, asserted otherwise.
+    public var effectiveProvenance: Provenance {
+        if let provenance { return provenance }
+        if source?["sha256"]?.string != nil { return .derived }
+        if producer.tool == "warrant", let m = method?.name, ["sae", "lib", "polytope"].contains(m) { return .derived }
+        return .asserted
+    }
+
+    /// The time the evidence was obtained, by which its age is judged: for a record
+    /// imported from a file (`source.type` set, e.g. an Inspect log), when the evaluation
+    /// ran (`source.created`); otherwise when Warrant made the record (`producer.time`).
+    /// Nil when the record names a source type but no creation time.
+    public var evidenceTime: (field: String, value: String)? {
+        if source?["type"] != nil {
+            return source?["created"]?.string.map { ("source.created", $0) }
+        }
+        return ("producer.time", producer.time)
+    }
 
     public init(kind: String, producer: Producer) {
         self.kind = kind
@@ -147,6 +182,7 @@ public struct EvidenceRecord: Sendable, Hashable {
         if let method { o["method"] = .object(["name": .string(method.name), "version": .string(method.version)]) }
         if let dataset { o["dataset"] = .object(compact(["name": dataset.name.map(JSONValue.string), "sha256": dataset.sha256.map(JSONValue.string)])) }
         if let source { o["source"] = .object(source) }
+        if let provenance { o["provenance"] = .string(provenance.rawValue) }
         return .object(o)
     }
 
@@ -161,7 +197,7 @@ public struct EvidenceRecord: Sendable, Hashable {
                             defaultProducer: Producer? = nil) throws(RecordFormatError) -> EvidenceRecord {
         guard let o = json.object else { throw RecordFormatError("a record is a JSON object") }
         let allowed: Set<String> = ["format", "id", "kind", "title", "subject", "method", "configuration", "dataset",
-                                    "metrics", "artifacts", "producer", "source", "previous"]
+                                    "metrics", "artifacts", "producer", "source", "previous", "provenance"]
         if let unknown = o.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw RecordFormatError("unknown field '\(unknown)' in a record")
         }
@@ -224,6 +260,12 @@ public struct EvidenceRecord: Sendable, Hashable {
             guard let obj = s.object else { throw RecordFormatError("`source` must be an object") }
             r.source = obj
         }
+        if let p = o["provenance"] {
+            guard let text = p.string, let provenance = Provenance(rawValue: text) else {
+                throw RecordFormatError("`provenance` is \"derived\" or \"asserted\"")
+            }
+            r.provenance = provenance
+        }
         if requireID {
             guard let id = o["id"]?.string else { throw RecordFormatError("a stored record carries its `id`") }
             r.id = id
@@ -269,34 +311,5 @@ public enum Hashing {
             hasher.update(data: chunk)
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
-    }
-}
-
-/// The current time as the store writes it, overridable with `WARRANT_NOW`
-/// (ISO 8601) so that tests and reproducible builds control freshness.
-public enum Clock {
-    public static func now() -> Date {
-        if let s = ProcessInfo.processInfo.environment["WARRANT_NOW"], let d = parse(s) { return d }
-        return Date()
-    }
-
-    public static func format(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date)
-    }
-
-    public static func parse(_ s: String) -> Date? {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        if let d = f.date(from: s) { return d }
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let d = f.date(from: s) { return d }
-        // Inspect writes "2026-11-26T17:20:00+00:00" or with microseconds.
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withTimeZone, .withFractionalSeconds]
-        if let d = f.date(from: s) { return d }
-        f.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withTimeZone]
-        return f.date(from: s)
     }
 }

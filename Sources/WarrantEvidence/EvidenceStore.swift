@@ -14,8 +14,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case corrupt(path: String, message: String)
     /// No store at the path (for operations that only read).
     case missing(path: String)
-    /// Any other SQLite failure, with what was being done.
-    case sqlite(path: String, during: String, message: String)
+    /// Any other SQLite failure, with what was being done and SQLite's extended
+    /// result code (`SQLITE_BUSY` is 5, `SQLITE_READONLY` 8, `SQLITE_FULL` 13...).
+    case sqlite(path: String, during: String, code: Int32, message: String)
     /// A record that cannot be stored.
     case invalidRecord(String)
 
@@ -26,15 +27,38 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
             return "\(path) was written by a newer Warrant (store schema \(found); this Warrant reads up to \(supported)); it was left untouched"
         case .corrupt(let path, let message): return "\(path) is damaged (\(message)); it was left untouched"
         case .missing(let path): return "no evidence store at \(path) (add evidence first, or point --store at one)"
-        case .sqlite(let path, let during, let message): return "\(path): SQLite failed while \(during): \(message)"
+        case .sqlite(let path, let during, let code, let message):
+            return "\(path): SQLite failed while \(during): \(message) (SQLite result code \(code))"
         case .invalidRecord(let message): return "invalid record: \(message)"
         }
     }
+
+    /// SQLite's extended result code, for failures that SQLite reported.
+    public var resultCode: Int32? {
+        switch self {
+        case .sqlite(_, _, let code, _): return code
+        case .corrupt: return SQLITE_CORRUPT
+        case .notAStore: return nil
+        default: return nil
+        }
+    }
+}
+
+/// The end of the chain: how many records it holds and the id of the last one.
+/// A case pins it (`policy.evidence_head`) so that a store cut short or rewritten
+/// no longer matches what the case was judged against.
+public struct ChainHead: Sendable, Hashable {
+    public var records: Int
+    /// The last record's id; nil for an empty store.
+    public var id: String?
+    public init(records: Int, id: String?) { self.records = records; self.id = id }
 }
 
 /// The result of `verify`: every record's hash and link recomputed.
 public struct VerificationResult: Sendable {
     public var recordCount: Int
+    /// The head of the chain as verified (the last record's id).
+    public var head: String?
     /// The first bad record, by position in the chain, and what is wrong.
     public var firstProblem: (sequence: Int, id: String, problem: String)?
     public var isValid: Bool { firstProblem == nil }
@@ -60,20 +84,33 @@ public final class EvidenceStore {
     /// is created; otherwise a missing file is ``StoreError/missing(path:)``.
     public init(path: String, create: Bool) throws(StoreError) {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue {
+            throw .notAStore(path: path, reason: "it is a folder; give the store's file, such as .warrant/evidence.sqlite")
+        }
+        if exists, let type = (try? FileManager.default.attributesOfItem(
+               atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path))?[.type] as? FileAttributeType,
+           type != .typeRegular {
+            // Opening a FIFO or a device would hang or read without end.
+            throw .notAStore(path: path, reason: "it is not a regular file (a device, FIFO or socket)")
+        }
         if !exists && !create { throw .missing(path: path) }
-        if exists { try Self.checkHeader(path) }
+        // A file another writer has just created is empty until its schema is committed;
+        // a writer that may create the store waits for that writer instead of refusing.
+        if exists && !(create && Self.isEmptyFile(path)) { try Self.checkHeader(path) }
         if !exists {
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty {
                 do {
                     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
                 } catch {
-                    throw .sqlite(path: path, during: "creating its folder", message: "\(error.localizedDescription)")
+                    throw .sqlite(path: path, during: "creating its folder", code: SQLITE_CANTOPEN,
+                                  message: "cannot create \(dir) (\(error.localizedDescription))")
                 }
             }
         }
-        let flags = SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
         var handle: OpaquePointer?
         let rc = sqlite3_open_v2(path, &handle, flags, nil)
         db = handle
@@ -81,14 +118,18 @@ public final class EvidenceStore {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(handle)
             db = nil
-            throw .sqlite(path: path, during: "opening", message: message)
+            throw .sqlite(path: path, during: "opening", code: rc, message: message)
         }
+        sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 30_000)
-        if exists {
-            try validateExisting()
-        } else {
-            try createSchema()
+        if create {
+            try createSchemaIfAbsent()
         }
+        try validateExisting()
+    }
+
+    static func isEmptyFile(_ path: String) -> Bool {
+        ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1) == 0
     }
 
     deinit {
@@ -99,7 +140,7 @@ public final class EvidenceStore {
     /// before SQLite touches it.
     static func checkHeader(_ path: String) throws(StoreError) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .sqlite(path: path, during: "opening", message: "cannot read the file")
+            throw .sqlite(path: path, during: "opening", code: SQLITE_CANTOPEN, message: "cannot read the file")
         }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 16)) ?? Data()
@@ -157,37 +198,65 @@ public final class EvidenceStore {
         try execute("UPDATE warrant_meta SET value = '\(Self.schemaVersion)' WHERE key = 'schema_version'", during: "migrating")
     }
 
-    private func createSchema() throws(StoreError) {
+    /// Creates Warrant's tables unless they exist. The check and the creation happen
+    /// under one write lock (`BEGIN IMMEDIATE`, waiting out other writers), so eight
+    /// processes creating the same new store all end up with the one schema.
+    private func createSchemaIfAbsent() throws(StoreError) {
+        // An existing foreign SQLite file must not gain Warrant's tables.
+        try execute("BEGIN IMMEDIATE", during: "creating the store")
+        do {
+            let tables = try query("SELECT name FROM sqlite_master WHERE type = 'table'") { stmt in
+                String(cString: sqlite3_column_text(stmt, 0))
+            }
+            if !tables.isEmpty {
+                try execute("COMMIT", during: "creating the store")
+                return
+            }
+            try execute("""
+                CREATE TABLE warrant_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+                INSERT INTO warrant_meta VALUES ('format', 'warrant-evidence'), ('schema_version', '\(Self.schemaVersion)');
+                CREATE TABLE records (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    previous TEXT,
+                    kind TEXT NOT NULL,
+                    subject_sha256 TEXT,
+                    method TEXT,
+                    evaluation_key TEXT,
+                    source_sha256 TEXT,
+                    source_path TEXT,
+                    created TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX records_kind ON records(kind);
+                CREATE INDEX records_evaluation_key ON records(evaluation_key);
+                CREATE INDEX records_source ON records(source_sha256);
+                CREATE TRIGGER records_are_immutable BEFORE UPDATE ON records
+                    BEGIN SELECT RAISE(ABORT, 'evidence records are immutable'); END;
+                CREATE TRIGGER records_are_never_deleted BEFORE DELETE ON records
+                    BEGIN SELECT RAISE(ABORT, 'evidence records are never deleted'); END;
+                COMMIT;
+                """, during: "creating the store")
+        } catch {
+            _ = sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
+            throw classify(error, during: "creating the store")
+        }
+        // WAL lets readers go on while a writer appends; switching needs no transaction
+        // open, and a concurrent switch by another creator is harmless.
         try execute("PRAGMA journal_mode = WAL", during: "enabling WAL")
-        try execute("""
-            BEGIN IMMEDIATE;
-            CREATE TABLE IF NOT EXISTS warrant_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-            INSERT OR IGNORE INTO warrant_meta VALUES ('format', 'warrant-evidence'), ('schema_version', '\(Self.schemaVersion)');
-            CREATE TABLE IF NOT EXISTS records (
-                seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                id TEXT NOT NULL UNIQUE,
-                previous TEXT,
-                kind TEXT NOT NULL,
-                subject_sha256 TEXT,
-                method TEXT,
-                evaluation_key TEXT,
-                source_sha256 TEXT,
-                source_path TEXT,
-                created TEXT NOT NULL,
-                body TEXT NOT NULL
-            );
-            CREATE INDEX IF NOT EXISTS records_kind ON records(kind);
-            CREATE INDEX IF NOT EXISTS records_evaluation_key ON records(evaluation_key);
-            CREATE INDEX IF NOT EXISTS records_source ON records(source_sha256);
-            CREATE TRIGGER IF NOT EXISTS records_are_immutable BEFORE UPDATE ON records
-                BEGIN SELECT RAISE(ABORT, 'evidence records are immutable'); END;
-            CREATE TRIGGER IF NOT EXISTS records_are_never_deleted BEFORE DELETE ON records
-                BEGIN SELECT RAISE(ABORT, 'evidence records are never deleted'); END;
-            COMMIT;
-            """, during: "creating the store")
     }
 
     // MARK: Appending
+
+    /// The indexed columns of a record, as derived from its body. The body is the only
+    /// truth: the columns are an index, re-derived by `verify` and re-checked by every
+    /// lookup.
+    static func indexedColumns(_ record: EvidenceRecord) -> [(column: String, value: String?)] {
+        [("id", record.id), ("previous", record.previous), ("kind", record.kind),
+         ("subject_sha256", record.subject?.sha256), ("method", record.method?.name),
+         ("evaluation_key", record.evaluationKey), ("source_sha256", record.source?["sha256"]?.string),
+         ("source_path", record.source?["path"]?.string), ("created", record.producer.time)]
+    }
 
     /// Appends a record: links it to the last record, computes its id, stores it.
     /// Returns the sealed record.
@@ -199,14 +268,11 @@ public final class EvidenceStore {
                 String(cString: sqlite3_column_text(stmt, 0))
             }.first
             let record = draft.sealed(previous: last)
-            let body = record.json().canonical
-            let sourceSHA = record.source?["sha256"]?.string
-            let sourcePath = record.source?["path"]?.string
+            let columns = Self.indexedColumns(record)
             try run("""
-                INSERT INTO records (id, previous, kind, subject_sha256, method, evaluation_key, source_sha256, source_path, created, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, [record.id, record.previous, record.kind, record.subject?.sha256, record.method?.name,
-                      record.evaluationKey, sourceSHA, sourcePath, record.producer.time, body],
+                INSERT INTO records (\(columns.map(\.column).joined(separator: ", ")), body)
+                VALUES (\(Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")))
+                """, columns.map(\.value) + [record.json().canonical],
                 during: "adding a record")
             try execute("COMMIT", during: "committing a record")
             return record
@@ -219,43 +285,81 @@ public final class EvidenceStore {
     // MARK: Reading
 
     /// Stored records, oldest first, optionally filtered.
+    ///
+    /// The columns only narrow the search: each row found is decoded and kept only if
+    /// its body has the id it is stored under and the values asked for. A row whose
+    /// column was edited to point elsewhere is not returned (and `verify` names it).
     public func records(kind: String? = nil, method: String? = nil, subjectSHA256: String? = nil,
                         evaluationKey: String? = nil, sourceSHA256: String? = nil,
                         sourcePath: String? = nil) throws(StoreError) -> [EvidenceRecord] {
+        let filters: [(column: String, value: String?)] = [
+            ("kind", kind), ("method", method), ("subject_sha256", subjectSHA256),
+            ("evaluation_key", evaluationKey), ("source_sha256", sourceSHA256), ("source_path", sourcePath)]
         var clauses: [String] = []
         var args: [String?] = []
-        for (column, value) in [("kind", kind), ("method", method), ("subject_sha256", subjectSHA256),
-                                ("evaluation_key", evaluationKey), ("source_sha256", sourceSHA256),
-                                ("source_path", sourcePath)] {
-            if let value { clauses.append("\(column) = ?"); args.append(value) }
+        for f in filters {
+            if let value = f.value { clauses.append("\(f.column) = ?"); args.append(value) }
         }
-        let sql = "SELECT body FROM records" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
-        let bodies: [String]
+        let sql = "SELECT id, body FROM records" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
+        let rows: [(id: String, body: String)]
         do {
-            bodies = try query(sql, args) { stmt in String(cString: sqlite3_column_text(stmt, 0)) }
+            rows = try query(sql, args) { stmt in (Self.text(stmt, 0) ?? "", Self.text(stmt, 1) ?? "") }
         } catch {
             throw classify(error, during: "reading records")
         }
-        return try bodies.map { body throws(StoreError) in try Self.decode(body) }
+        var out: [EvidenceRecord] = []
+        for row in rows {
+            let record = try Self.decode(row.body)
+            guard record.id == row.id, record.contentHash == row.id else { continue }
+            let actual = Dictionary(Self.indexedColumns(record).map { ($0.column, $0.value) }, uniquingKeysWith: { a, _ in a })
+            if filters.allSatisfy({ $0.value == nil || actual[$0.column] == $0.value }) { out.append(record) }
+        }
+        return out
     }
 
-    /// The record with this id, or the only one whose id starts with it (at least 8 characters).
+    /// The record with this id, or the only one whose id starts with it (at least 8
+    /// characters). A row whose body does not hash to its id is not returned.
     public func record(id: String) throws(StoreError) -> EvidenceRecord? {
-        guard id.count >= 8, id.allSatisfy(\.isHexDigit) else { return nil }
-        let bodies: [String]
+        guard id.count >= 8, id.count <= 64, id.allSatisfy(\.isHexDigit) else { return nil }
+        let rows: [(id: String, body: String)]
         do {
-            bodies = try query("SELECT body FROM records WHERE id LIKE ? ORDER BY seq LIMIT 2", [id.lowercased() + "%"]) { stmt in
-                String(cString: sqlite3_column_text(stmt, 0))
+            rows = try query("SELECT id, body FROM records WHERE id LIKE ? ORDER BY seq LIMIT 2", [id.lowercased() + "%"]) { stmt in
+                (Self.text(stmt, 0) ?? "", Self.text(stmt, 1) ?? "")
             }
         } catch {
             throw classify(error, during: "reading a record")
         }
-        guard bodies.count == 1 else { return nil }
-        return try Self.decode(bodies[0])
+        guard rows.count == 1 else { return nil }
+        let record = try Self.decode(rows[0].body)
+        guard record.id == rows[0].id, record.contentHash == rows[0].id else { return nil }
+        return record
     }
 
-    public var count: Int {
-        (try? query("SELECT count(*) FROM records") { stmt in Int(sqlite3_column_int64(stmt, 0)) }.first) ?? 0
+    /// How many records the store holds.
+    public func recordCount() throws(StoreError) -> Int {
+        do {
+            return try query("SELECT count(*) FROM records") { stmt in Int(sqlite3_column_int64(stmt, 0)) }.first ?? 0
+        } catch {
+            throw classify(error, during: "counting records")
+        }
+    }
+
+    /// The id stored at a position of the chain (1 is the first record), or nil past its end.
+    public func id(atPosition position: Int) throws(StoreError) -> String? {
+        guard position >= 1 else { return nil }
+        do {
+            return try query("SELECT id FROM records ORDER BY seq LIMIT 1 OFFSET \(position - 1)") { stmt in
+                Self.text(stmt, 0) ?? ""
+            }.first
+        } catch {
+            throw classify(error, during: "reading the chain")
+        }
+    }
+
+    /// The head of the chain as stored (not verified: see ``verify()``).
+    public func head() throws(StoreError) -> ChainHead {
+        let count = try recordCount()
+        return ChainHead(records: count, id: try id(atPosition: count))
     }
 
     static func decode(_ body: String) throws(StoreError) -> EvidenceRecord {
@@ -268,28 +372,34 @@ public final class EvidenceStore {
         }
     }
 
+    static func text(_ stmt: OpaquePointer, _ column: Int32) -> String? {
+        guard sqlite3_column_type(stmt, column) != SQLITE_NULL, let c = sqlite3_column_text(stmt, column) else { return nil }
+        return String(cString: c)
+    }
+
     // MARK: Verification
 
-    /// Recomputes every record's hash from its body and checks the chain links
-    /// and the indexed columns against the body.
+    /// Recomputes every record's hash from its body, checks the chain links, and
+    /// derives every indexed column again from the body and compares it with what is
+    /// stored: an edited column is as much tampering as an edited body.
     public func verify() throws(StoreError) -> VerificationResult {
-        struct Row { var seq: Int; var id: String; var previous: String?; var kind: String; var body: String }
+        let names = Self.indexedColumns(EvidenceRecord(kind: "", producer: .init(tool: "", version: "", time: ""))).map(\.column)
+        struct Row { var seq: Int; var columns: [String?]; var body: String }
         let rows: [Row]
         do {
-            rows = try query("SELECT seq, id, previous, kind, body FROM records ORDER BY seq") { stmt in
+            rows = try query("SELECT seq, \(names.joined(separator: ", ")), body FROM records ORDER BY seq") { stmt in
                 Row(seq: Int(sqlite3_column_int64(stmt, 0)),
-                    id: String(cString: sqlite3_column_text(stmt, 1)),
-                    previous: sqlite3_column_type(stmt, 2) == SQLITE_NULL ? nil : String(cString: sqlite3_column_text(stmt, 2)),
-                    kind: String(cString: sqlite3_column_text(stmt, 3)),
-                    body: String(cString: sqlite3_column_text(stmt, 4)))
+                    columns: (0..<names.count).map { Self.text(stmt, Int32($0 + 1)) },
+                    body: Self.text(stmt, Int32(names.count + 1)) ?? "")
             }
         } catch {
             throw classify(error, during: "reading records to verify")
         }
         var expectedPrevious: String?
         for (position, row) in rows.enumerated() {
+            let storedID = row.columns[0] ?? ""
             func bad(_ problem: String) -> VerificationResult {
-                VerificationResult(recordCount: rows.count, firstProblem: (position + 1, row.id, problem))
+                VerificationResult(recordCount: rows.count, head: nil, firstProblem: (position + 1, storedID, problem))
             }
             let record: EvidenceRecord
             do {
@@ -297,15 +407,18 @@ public final class EvidenceStore {
             } catch {
                 return bad("its stored body cannot be read (\(error))")
             }
-            if record.contentHash != row.id { return bad("its content does not match its id (the record was altered)") }
-            if record.id != row.id { return bad("the id in its body differs from the stored id") }
-            if row.previous != expectedPrevious || record.previous != expectedPrevious {
+            if record.contentHash != storedID { return bad("its content does not match its id (the record was altered)") }
+            if record.id != storedID { return bad("the id in its body differs from the stored id") }
+            if row.columns[1] != expectedPrevious || record.previous != expectedPrevious {
                 return bad("it does not link to the record before it (a record was removed, inserted or reordered)")
             }
-            if row.kind != record.kind { return bad("its indexed kind differs from its body") }
-            expectedPrevious = row.id
+            for (k, derived) in Self.indexedColumns(record).enumerated() where row.columns[k] != derived.value {
+                return bad("its indexed column `\(derived.column)` is \(row.columns[k].map { "'\($0.prefix(64))'" } ?? "NULL"), "
+                           + "but its body says \(derived.value.map { "'\($0.prefix(64))'" } ?? "NULL") (the index was edited)")
+            }
+            expectedPrevious = storedID
         }
-        return VerificationResult(recordCount: rows.count, firstProblem: nil)
+        return VerificationResult(recordCount: rows.count, head: expectedPrevious, firstProblem: nil)
     }
 
     // MARK: SQLite plumbing
@@ -317,11 +430,13 @@ public final class EvidenceStore {
 
     private func classify(_ error: Error, during: String) -> StoreError {
         if let e = error as? StoreError { return e }
-        guard let f = error as? SQLiteFailure else { return .sqlite(path: path, during: during, message: "\(error)") }
+        guard let f = error as? SQLiteFailure else {
+            return .sqlite(path: path, during: during, code: SQLITE_ERROR, message: "\(error)")
+        }
         switch f.code & 0xFF {
         case SQLITE_CORRUPT: return .corrupt(path: path, message: f.message)
         case SQLITE_NOTADB: return .notAStore(path: path, reason: f.message)
-        default: return .sqlite(path: path, during: during, message: f.message)
+        default: return .sqlite(path: path, during: during, code: f.code, message: f.message)
         }
     }
 

@@ -128,6 +128,11 @@ public struct MarkdownReport {
         // Evidence.
         let evidence = c.nodes.filter { $0.type == .evidence }
         out += "## Evidence\n\n"
+        if let store = analysis.evidence?.store {
+            out += "Judged against the evidence store `\(store.store)`: \(store.records) record\(store.records == 1 ? "" : "s"), "
+                + (store.head.map { "head `\($0)`" } ?? (store.records == 0 ? "empty" : "which does not verify"))
+                + (store.pinned ? ", the head the case pins or a chain extending it" : "") + ".\n\n"
+        }
         if evidence.isEmpty {
             out += "No evidence nodes.\n\n"
         } else {
@@ -142,9 +147,11 @@ public struct MarkdownReport {
                 case .tampered?: stateText = "🔴 tampered"
                 case .stale?: stateText = "🟡 stale"
                 case .wrongKind?: stateText = "🟡 wrong kind"
+                case .asserted?: stateText = "🟡 asserted"
+                case .invalidTime?: stateText = "🟡 invalid time"
                 case .missing?, nil: stateText = "🟡 missing"
                 }
-                let date = record.map { $0.source?["created"]?.string ?? $0.producer.time }.map { String($0.prefix(10)) } ?? "–"
+                let date = record.flatMap(\.evidenceTime).map { String($0.value.prefix(10)) } ?? "–"
                 let model = record?.subject.map { s in (s.name ?? "") + (s.sha256.map { " `\($0.prefix(8))`" } ?? "") } ?? "–"
                 let requirements = (e.evidence?.requirements ?? []).map { req -> String in
                     guard let value = record?.metrics[req.metric]?.value else { return "`\(req.text)` (no value)" }

@@ -54,24 +54,24 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let checked = try CheckSession.run(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store)
-        let results = checked.map(\.loaded)
-        let reports = checked.map(\.report)
+        let analyses = try CheckSession.analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store)
+        let reports = analyses.map(\.report)
         let failed = reports.contains { $0.failed }
         let exitCode: Int32 = failed ? 1 : 0
         switch format {
         case .json:
             let output = CheckOutput(reports: reports, level: level ?? reports.first?.level ?? .draft,
-                                     strict: strict, exitCode: Int(exitCode))
+                                     strict: strict, exitCode: Int(exitCode), evidence: analyses.map { $0.evidence?.store })
             print(output.encoded())
         case .text:
             let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-            for (loaded, report) in zip(results, reports) {
-                var renderer = DiagnosticRenderer(sources: loaded.sources, color: color)
-                for finding in report.findings {
+            for analysis in analyses {
+                var renderer = DiagnosticRenderer(sources: analysis.loaded.sources, color: color)
+                for finding in analysis.report.findings {
                     print(renderer.render(finding))
                 }
-                print("\(report.inputs.joined(separator: " ")): \(report.summaryLine)")
+                if let line = analysis.storeLine { print(line) }
+                print("\(analysis.report.inputs.joined(separator: " ")): \(analysis.report.summaryLine)")
             }
         }
         if failed { throw ExitCode(exitCode) }

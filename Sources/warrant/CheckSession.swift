@@ -1,5 +1,6 @@
 import ArgumentParser
 import WarrantCore
+import WarrantEvals
 import WarrantEvidence
 import WarrantReport
 
@@ -22,7 +23,8 @@ enum CheckSession {
             var assessment: EvidenceAssessment?
             if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
                 let evidenceStore = try openStore(store ?? StoreLocation.besideCase(input))
-                let a = EvidenceAssessor(store: evidenceStore, level: effective).assess(loaded)
+                let assessor = EvidenceAssessor(store: evidenceStore, level: effective, methodVersions: BuildPlan.methodVersions)
+                let a = try orExit { try assessor.assess(loaded) }
                 loaded.findings += a.findings
                 options.evidenceStatus = a.statusFunction
                 assessment = a
@@ -43,5 +45,15 @@ enum CheckSession {
             printError("error: \(error)")
             throw ExitCode(2)
         }
+    }
+}
+
+extension CaseAnalysis {
+    /// One line naming the store and the chain head the verdict was about.
+    var storeLine: String? {
+        guard let store = evidence?.store else { return nil }
+        let head = store.head.map { "head \($0)" } ?? (store.records == 0 ? "empty" : "does not verify")
+        return "evidence: \(store.store): \(store.records) record\(store.records == 1 ? "" : "s"), \(head)"
+            + (store.pinned ? " (extends the pinned head)" : "")
     }
 }

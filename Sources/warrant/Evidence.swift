@@ -12,7 +12,8 @@ struct Evidence: ParsableCommand {
         current directory (or beside the case given with --case). Records are immutable and \
         form a hash chain: `verify` detects any record altered or removed after the fact.
         """,
-        subcommands: [EvidenceAdd.self, EvidenceImport.self, EvidenceList.self, EvidenceShow.self, EvidenceVerify.self]
+        subcommands: [EvidenceAdd.self, EvidenceImport.self, EvidenceList.self, EvidenceShow.self, EvidenceVerify.self,
+                      EvidenceHead.self]
     )
 }
 
@@ -57,15 +58,34 @@ func append(_ record: EvidenceRecord, to store: EvidenceStore) throws {
     print(try orExit { try store.append(record) }.id)
 }
 
+/// A record typed in by a person: marked asserted whatever it says of itself, and
+/// refused when its time is not a real time in the past.
+func asserted(_ record: EvidenceRecord, from origin: String) throws -> EvidenceRecord {
+    var r = record
+    r.provenance = .asserted
+    if let problem = Clock.problem(with: r.producer.time) {
+        printError("error: \(origin): `producer.time`: \(problem)")
+        throw ExitCode(2)
+    }
+    if let created = r.source?["created"]?.string, let problem = Clock.problem(with: created) {
+        printError("error: \(origin): `source.created`: \(problem)")
+        throw ExitCode(2)
+    }
+    return r
+}
+
 struct EvidenceAdd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "add",
         abstract: "Add a record, from a JSON file or from flags; prints its id.",
         discussion: """
-        From a file: `warrant evidence add record.json` (a record as `warrant evidence show \
-        --format json` prints it, without `id` and `previous`, which the store sets).
+        From a file: `warrant evidence add record.json` (a record as `warrant evidence show` \
+        prints it, without `id` and `previous`, which the store sets).
         From flags: `warrant evidence add --kind control_eval --metric upper_bound=0.003 \
         --file report.pdf --model-file model.safetensors`.
+
+        Records added this way are *asserted*: at release they support a claim only where the \
+        evidence node says why it accepts them (`accept_asserted: "reason"`).
         """
     )
 
@@ -144,7 +164,7 @@ struct EvidenceAdd: ParsableCommand {
             }
             record.subject = subject
         }
-        try append(record, to: storeOptions.open(create: true))
+        try append(asserted(record, from: json ?? "--kind \(kind ?? "")"), to: storeOptions.open(create: true))
     }
 }
 
@@ -159,7 +179,12 @@ struct EvidenceImport: ParsableCommand {
 struct ImportJSON: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "json",
-        abstract: "Import records from a JSON file (one record, or a list of them); prints their ids."
+        abstract: "Import records from a JSON file (one record, or a list of them); prints their ids.",
+        discussion: """
+        The records are *asserted* (typed in), whatever they say of themselves: Warrant cannot \
+        derive them again. At release they support a claim only where the evidence node says \
+        why it accepts them (`accept_asserted: "reason"`).
+        """
     )
 
     @OptionGroup var storeOptions: StoreOptions
@@ -168,12 +193,9 @@ struct ImportJSON: ParsableCommand {
     var file: String
 
     static func readRecords(_ file: String) throws -> [EvidenceRecord] {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            printError("error: cannot read \(file)")
-            throw ExitCode(2)
-        }
+        let data = try orExit { try RegularFile.read(file, limit: 64 << 20) }
         do {
-            let value = try JSONValue.parse([UInt8](data))
+            let value = try JSONValue.parse(data)
             let items = value.array ?? [value]
             return try items.map { item in
                 try EvidenceRecord.from(json: item, requireID: false, defaultProducer: currentProducer())
@@ -188,7 +210,7 @@ struct ImportJSON: ParsableCommand {
     }
 
     func run() throws {
-        let records = try Self.readRecords(file)
+        let records = try Self.readRecords(file).map { try asserted($0, from: file) }
         let store = try storeOptions.open(create: true)
         for record in records { try append(record, to: store) }
     }
@@ -201,8 +223,11 @@ struct ImportInspect: ParsableCommand {
         discussion: """
         Keeps the task, model, creation time, status, the eval code's git revision and dirty \
         flag, sample counts, every scorer's metrics, and the log's SHA-256. Logs whose status \
-        is not `success` are refused unless --allow-incomplete. A case links to the imported \
-        log with `source: { inspect: PATH }` on an evidence node.
+        is not `success` are refused unless --allow-incomplete, logs with invalidated samples \
+        unless --allow-invalidated, and logs of an unknown format version or with an \
+        unparseable or future `eval.created` always. A case links to the imported log with \
+        `source: { inspect: PATH }` on an evidence node; checking reads the log again and \
+        compares every metric with the record.
         """
     )
 
@@ -214,6 +239,9 @@ struct ImportInspect: ParsableCommand {
     @Flag(help: "Import a log whose status is not success.")
     var allowIncomplete = false
 
+    @Flag(help: "Import a log with invalidated samples.")
+    var allowInvalidated = false
+
     @Option(help: "The record's kind (default: inspect), e.g. capability_eval or sabotage_eval.")
     var kind: String = "inspect"
 
@@ -223,6 +251,7 @@ struct ImportInspect: ParsableCommand {
     func run() throws {
         var options = InspectImporter.Options()
         options.allowIncomplete = allowIncomplete
+        options.allowInvalidated = allowInvalidated
         options.kind = kind
         options.modelFile = modelFile
         let record: EvidenceRecord
@@ -277,7 +306,7 @@ struct EvidenceShow: ParsableCommand {
 
     func run() throws {
         let store = try storeOptions.open(create: false)
-        guard let record = try? store.record(id: id) else {
+        guard let record = try orExit({ try store.record(id: id) }) else {
             printError("error: no record '\(id)' in \(store.path) (ids are hex; give at least 8 characters of one)")
             throw ExitCode(2)
         }
@@ -301,5 +330,48 @@ struct EvidenceVerify: ParsableCommand {
             throw ExitCode(1)
         }
         print("\(store.path): \(result.recordCount) record\(result.recordCount == 1 ? "" : "s") verify; the chain is intact")
+    }
+}
+
+struct EvidenceHead: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "head",
+        abstract: "Print the chain's record count and head id, to pin in a case.",
+        discussion: """
+        The chain is verified first (exit 1 if it does not verify). Pin what this prints in \
+        the case, so that a store cut short, rewritten or forked later is a tampered finding:
+
+          case:
+            policy:
+              evidence_head: { records: 12, id: "3f2a..." }
+
+        Records appended after the pinned head still count; pin the new head when the case \
+        is judged again. --format yaml prints just the `evidence_head` line.
+        """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, yaml, json }
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    @Option(help: "Output format: text, yaml or json.")
+    var format: Format = .text
+
+    func run() throws {
+        let store = try storeOptions.open(create: false)
+        let result = try orExit { try store.verify() }
+        if let problem = result.firstProblem {
+            printError("error: \(store.path): record #\(problem.sequence) \(problem.id) does not verify: \(problem.problem); a head is pinned only on a chain that verifies")
+            throw ExitCode(1)
+        }
+        guard let head = result.head else {
+            printError("error: \(store.path) holds no records; there is no head to pin")
+            throw ExitCode(2)
+        }
+        switch format {
+        case .text: print("\(result.recordCount) records, head \(head)")
+        case .yaml: print("evidence_head: { records: \(result.recordCount), id: \"\(head)\" }")
+        case .json: print(JSONValue.object(["records": .number(Double(result.recordCount)), "id": .string(head)]).canonical)
+        }
     }
 }

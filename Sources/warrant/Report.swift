@@ -95,11 +95,12 @@ struct Gate: ParsableCommand {
             for a in analyses {
                 var renderer = DiagnosticRenderer(sources: a.loaded.sources)
                 for f in a.report.findings { text += renderer.render(f) + "\n" }
+                if let line = a.storeLine { text += line + "\n" }
                 text += "\(a.report.inputs.joined(separator: " ")): \(a.report.summaryLine)\n"
             }
         case .json:
             text = CheckOutput(reports: analyses.map(\.report), level: level ?? analyses.first?.report.level ?? .draft,
-                               strict: strict, exitCode: failed ? 1 : 0).encoded() + "\n"
+                               strict: strict, exitCode: failed ? 1 : 0, evidence: analyses.map { $0.evidence?.store }).encoded() + "\n"
         case .sarif:
             text = SARIF.render(analyses)
         case .junit:

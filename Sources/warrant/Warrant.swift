@@ -14,7 +14,10 @@ struct Warrant: ParsableCommand {
         their structure and tells you at file:line:col what is wrong.
 
         Exit codes: 0 the check passed, 1 findings at or above the gate level, 2 Warrant \
-        could not do its job (bad arguments, unreadable file).
+        could not do its job (bad arguments, unreadable file, unreadable store).
+
+        WARRANT_NOW (an ISO 8601 time) sets the clock that evidence ages and waivers are \
+        judged by, for reproducible checks; a value that is not a time is exit 2.
         """,
         version: WarrantVersion.string,
         subcommands: [Init.self, Build.self, Check.self, Report.self, Gate.self, Diff.self, Assumptions.self, Evidence.self, Eval.self, Model.self,
@@ -26,6 +29,12 @@ struct Warrant: ParsableCommand {
 enum WarrantMain {
     static func main() {
         OpenBLAS.reexecWithFasterCoreIfAvailable()
+        do {
+            try Clock.validateOverride()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try Warrant.parseAsRoot()
             try command.run()

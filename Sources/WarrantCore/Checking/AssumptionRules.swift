@@ -54,7 +54,7 @@ extension CheckRun {
             var missing: [String] = []
             if (waiver.by ?? "").isEmpty { missing.append("`by` (who accepts the risk)") }
             if (waiver.reason ?? "").isEmpty { missing.append("`reason`") }
-            guard let until = waiver.until, Today.isDate(until) else {
+            guard let until = waiver.until, Clock.isDay(until) else {
                 emit(Rules.invalidWaiver, waiver.location,
                      "the waiver of '\(nodes[i].id)' needs `until` as a date YYYY-MM-DD" + (missing.isEmpty ? "" : ", and " + missing.joined(separator: ", ")),
                      node: nodes[i].id)
@@ -102,7 +102,7 @@ extension CheckRun {
         let reached = reachableFromRoot()
         return nodes.indices.filter { nodes[$0].type == .assumption }.map { i in
             let n = nodes[i]
-            let expired = n.scheming.waiver?.until.map { Today.isDate($0) && $0 < options.today } ?? false
+            let expired = n.scheming.waiver?.until.map { Clock.isDay($0) && $0 < options.today } ?? false
             return AssumptionEntry(
                 id: n.id, text: n.text?.value, location: n.location, gate: n.scheming.gate ?? .blocking,
                 research: n.scheming.research, provenance: n.scheming.provenance, catalog: n.scheming.catalog,

@@ -12,7 +12,7 @@ public struct CheckOptions: Sendable {
 
     public init(level: GateLevel = .draft, strict: Bool = false,
                 evidenceStatus: @escaping @Sendable (ArgumentNode) -> NodeStatus = { _ in .open },
-                today: String = Today.string) {
+                today: String = Clock.today()) {
         self.level = level
         self.strict = strict
         self.evidenceStatus = evidenceStatus

@@ -39,6 +39,19 @@ public struct CheckOutput: Codable, Sendable {
         public var infos: Int
     }
 
+    /// The evidence store a result was judged against: its chain head as verified.
+    public struct EvidenceStoreEntry: Codable, Sendable {
+        public var store: String
+        public var records: Int
+        /// The last record's id; nil for an empty store.
+        public var head: String?
+        /// Whether the case pins a head (`policy.evidence_head`) and the chain extends it.
+        public var pinned: Bool
+        public init(store: String, records: Int, head: String?, pinned: Bool) {
+            self.store = store; self.records = records; self.head = head; self.pinned = pinned
+        }
+    }
+
     public struct Result: Codable, Sendable {
         public var inputs: [String]
         /// `warrant` or `gsn2x`.
@@ -49,6 +62,8 @@ public struct CheckOutput: Codable, Sendable {
         public var summary: Summary
         public var findings: [FindingEntry]
         public var nodes: [NodeEntry]
+        /// The store the evidence came from, when there is one.
+        public var evidence: EvidenceStoreEntry?
     }
 
     /// Always `warrant.check`.
@@ -61,13 +76,15 @@ public struct CheckOutput: Codable, Sendable {
     public var exit_code: Int
     public var results: [Result]
 
-    public init(reports: [CheckReport], level: GateLevel, strict: Bool, exitCode: Int) {
+    /// - Parameter evidence: per report, the store it was judged against (or nil).
+    public init(reports: [CheckReport], level: GateLevel, strict: Bool, exitCode: Int,
+                evidence: [EvidenceStoreEntry?] = []) {
         self.level = level
         self.strict = strict
         self.exit_code = exitCode
         self.passed = exitCode == 0
         func loc(_ l: SourceLocation) -> Location { Location(file: l.file, line: l.line, column: l.column) }
-        self.results = reports.map { report in
+        self.results = reports.enumerated().map { index, report in
             Result(
                 inputs: report.inputs,
                 format: report.isGSN2X ? "gsn2x" : "warrant",
@@ -81,7 +98,8 @@ public struct CheckOutput: Codable, Sendable {
                                  notes: f.notes.map { Note(message: $0.message, location: $0.location.map(loc)) },
                                  node: f.node)
                 },
-                nodes: report.statuses.map { NodeEntry(id: $0.id, type: $0.type, status: $0.status, location: loc($0.location)) })
+                nodes: report.statuses.map { NodeEntry(id: $0.id, type: $0.type, status: $0.status, location: loc($0.location)) },
+                evidence: index < evidence.count ? evidence[index] : nil)
         }
     }
 

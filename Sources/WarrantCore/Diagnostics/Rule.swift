@@ -322,15 +322,47 @@ public enum Rules {
         summary: "Evidence verifies: records match their hashes and the chain, pinned files their SHA-256.",
         sources: ["design.md: hash chain"],
         explanation: """
-        A record's content no longer matches its id, the store's hash chain is broken, or a \
-        file pinned by `sha256` has other contents. Something was altered after the fact. Run \
-        `warrant evidence verify` to find the first bad record.
+        A record's content no longer matches its id, an indexed column of the store differs \
+        from the record's body, the store's hash chain is broken or does not extend the head \
+        the case pins (`policy.evidence_head`), a record derived from an Inspect log differs \
+        from what the log says when it is read again, or a file pinned by `sha256` has other \
+        contents. Something was altered after the fact. Run `warrant evidence verify` to find \
+        the first bad record.
         """)
     public static let modelMissing = Rule("E06", "model-missing", .evidence, WEE,
         summary: "The model file named in `case.system.model.path` exists.",
         explanation: """
         Evidence is checked against the SHA-256 of the case's model file. Without the file, \
         Warrant cannot tell whether the evidence is about the model being deployed.
+        """)
+
+    public static let modelUndeclared = Rule("E07", "model-undeclared", .evidence, IEE,
+        summary: "A case names the model it is about (`case.system.model.path`), from `review` on.",
+        explanation: """
+        Evidence is judged against the SHA-256 of the case's model weights. A case that names \
+        no model accepts evidence about any model, so a record about another model, or about \
+        none, would pass. Add `system: { model: { path: weights.safetensors } }` to `case:`.
+        """)
+    public static let evidenceAsserted = Rule("E08", "evidence-asserted", .evidence, [.info, .warning, .error],
+        summary: "At release, evidence is derived (computed or re-derivable from a hashed file), or accepted as asserted.",
+        sources: ["design.md: trust model"],
+        explanation: """
+        A record is *derived* when Warrant computed it or extracted it from a file whose \
+        SHA-256 it recorded and can read again (an Inspect log named by `source: { inspect: }`), \
+        and *asserted* when someone typed it in (`evidence add`, `evidence import json`), when \
+        its log's scores were edited after the run, or when the log it came from is not named \
+        by the case and so cannot be re-read. Asserted evidence is a warning at review; at \
+        release it supports its claim only when the node says why it is accepted: \
+        `accept_asserted: "reason"` (signed records will also count).
+        """)
+    public static let invalidDate = Rule("E09", "invalid-date", .evidence, WEE,
+        summary: "Every time a record carries is a real ISO 8601 time, not in the future.",
+        sources: ["design.md: trust model"],
+        explanation: """
+        A record's age is read from its evidence time (`source.created` for an imported log, \
+        else `producer.time`). A time that does not parse, or that lies more than five minutes \
+        in the future, would never grow stale; such evidence is not taken as fresh. Re-run or \
+        re-import the evaluation on a machine whose clock is right.
         """)
 
     public static let openBlockingAssumption = Rule("A01", "open-blocking-assumption", .assumptions, IIE,
@@ -454,7 +486,7 @@ public enum Rules {
         transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,
         defeaterTarget, placeholder, dischargeLink, defeatedMark, unattachedContext, extends,
         claimPoint, evidenceMissing, evidenceFailing, evidenceStale, evidenceWrongKind, evidenceTampered,
-        modelMissing, openBlockingAssumption, openWarningAssumption, expiredWaiver, invalidWaiver, circularDischarge,
+        modelMissing, modelUndeclared, evidenceAsserted, invalidDate, openBlockingAssumption, openWarningAssumption, expiredWaiver, invalidWaiver, circularDischarge,
         templateAssumptionMissing, alignmentOnlySupport, inabilityAssumptions, sandbaggingRoute, harmControlAssumptions,
         outcomeCoverage, harmInabilityMonitoring, multiAgentDeployment, rootNotSupported,
     ]

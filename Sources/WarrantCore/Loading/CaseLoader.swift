@@ -181,8 +181,8 @@ public struct CaseLoader: Sendable {
                                "depends_on", "waiver", "choice"]
     static let systemKeys = ["model", "deployment", "description", "meta"]
     static let modelKeys = ["path", "config", "name", "description"]
-    static let policyKeys = ["level", "max_evidence_age"]
-    static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age"]
+    static let policyKeys = ["level", "max_evidence_age", "evidence_head"]
+    static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age", "accept_asserted"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
                            "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
 
@@ -407,6 +407,7 @@ public struct CaseLoader: Sendable {
                                             message: "invalid age '\(text.value)'", hint: "write a number and a unit: 90d, 12w, 6m, 1y"))
                 }
             }
+            if let h = policy["evidence_head"] { header.evidenceHead = readPinnedHead(h, findings: &findings) }
         }
         if let t = c["template"], let tm = MappingReader(t, what: "`case.template`", findings: &findings) {
             tm.reportUnknownKeys(allowed: ["name", "version"], findings: &findings)
@@ -603,6 +604,32 @@ public struct CaseLoader: Sendable {
         return f
     }
 
+    /// `evidence_head: { records: N, id: HEX }`, as `warrant evidence head` prints it.
+    func readPinnedHead(_ node: YAMLNode, findings: inout [Finding]) -> PinnedHead? {
+        guard let head = MappingReader(node, what: "`case.policy.evidence_head` ({ records: N, id: HEX })", findings: &findings) else { return nil }
+        head.reportUnknownKeys(allowed: ["records", "id"], findings: &findings)
+        let hint = "copy what `warrant evidence head --case CASE` prints"
+        guard let r = head["records"], let i = head["id"] else {
+            findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: node.location,
+                                    message: "`evidence_head` needs `records` (the record count) and `id` (the last record's id)", hint: hint))
+            return nil
+        }
+        var records: Int?
+        if case .int(let n)? = r.scalar?.resolved, n >= 1, n <= Int(Int32.max) { records = n }
+        if records == nil {
+            findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: r.location,
+                                    message: "`evidence_head.records` must be a whole number of records, at least 1", hint: hint))
+        }
+        let id = MappingReader.string(i, what: "`evidence_head.id`", findings: &findings)
+        if let id, !(id.value.count == 64 && id.value.allSatisfy(\.isHexDigit)) {
+            findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: i.location,
+                                    message: "`evidence_head.id` must be a whole record id (64 hexadecimal digits)", hint: hint))
+            return nil
+        }
+        guard let records, let id else { return nil }
+        return PinnedHead(records: records, id: id.value.lowercased(), location: node.location)
+    }
+
     func readEvidence(_ m: MappingReader, id: String, at location: SourceLocation, findings: inout [Finding]) -> EvidenceSpec {
         var spec = EvidenceSpec(location: location)
         if let r = m["record"] {
@@ -674,6 +701,15 @@ public struct CaseLoader: Sendable {
         if let a = m["accepts"] {
             let items = a.sequence ?? [a]
             spec.accepts = items.compactMap { MappingReader.string($0, what: "an `accepts` kind", findings: &findings) }
+        }
+        if let a = m["accept_asserted"],
+           let reason = MappingReader.string(a, what: "`accept_asserted` of '\(id)' (why typed-in evidence is accepted)", findings: &findings) {
+            if reason.value.trimmingCharacters(in: .whitespaces).isEmpty {
+                findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: a.location,
+                                        message: "`accept_asserted` needs a reason", hint: "say why typed-in evidence is acceptable here", node: id))
+            } else {
+                spec.acceptAsserted = reason
+            }
         }
         if let a = m["max_age"], let text = MappingReader.string(a, what: "`max_age` of '\(id)'", findings: &findings) {
             if let seconds = AgeParser.seconds(text.value) {

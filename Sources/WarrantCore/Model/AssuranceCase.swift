@@ -11,6 +11,9 @@ public struct CaseHeader: Sendable {
     public var level: GateLevel?
     /// `case.policy.max_evidence_age`, as written (e.g. `90d`).
     public var maxEvidenceAge: LocatedString?
+    /// `case.policy.evidence_head`: the chain head the case was judged against. The store
+    /// must still hold this record at this position (it may have grown since).
+    public var evidenceHead: PinnedHead?
     /// `case.template`: the built-in template this case was made from.
     public var template: TemplateOrigin?
     /// `case.params`: the template parameters and what each means.
@@ -73,5 +76,17 @@ public struct AssuranceCase: Sendable {
         index[node.id] = nodes.count
         nodes.append(node)
         return nil
+    }
+}
+
+/// `case.policy.evidence_head: { records: N, id: HEX }`: the store's chain had `records`
+/// records and its last one was `id` when the case was judged. A store cut short,
+/// rewritten or forked since no longer has `id` at position `records`.
+public struct PinnedHead: Sendable {
+    public var records: Int
+    public var id: String
+    public var location: SourceLocation
+    public init(records: Int, id: String, location: SourceLocation) {
+        self.records = records; self.id = id; self.location = location
     }
 }

@@ -22,6 +22,9 @@ public struct EvidenceSpec: Sendable {
     /// `max_age:` as written, and in seconds.
     public var maxAge: LocatedString?
     public var maxAgeSeconds: Double?
+    /// `accept_asserted:` why this node accepts evidence that was typed in rather than
+    /// derived (a red-team report, say); without it asserted evidence does not count at release.
+    public var acceptAsserted: LocatedString?
     /// Where the node is, for findings about the node as a whole.
     public var location: SourceLocation
 
