@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "warrant", targets: ["warrant"]),
         .library(name: "WarrantCore", targets: ["WarrantCore"]),
+        .library(name: "WarrantFiles", targets: ["WarrantFiles"]),
         .library(name: "WarrantEvidence", targets: ["WarrantEvidence"]),
         .library(name: "WarrantNumerics", targets: ["WarrantNumerics"]),
     ],
@@ -16,11 +17,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
+        // Reading and writing files safely: regular files only, bounded, outputs that
+        // never replace an input and are written whole or not at all. Everything that
+        // touches a user's file goes through it.
+        .target(name: "WarrantFiles"),
         // The case model, YAML loading with source locations, and the checker.
         // It uses Yams for libyaml (the CYaml module) and composes located nodes itself.
         .target(
             name: "WarrantCore",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: ["WarrantFiles", .product(name: "Yams", package: "Yams")]
         ),
         // JSON values with a canonical form (record ids) and a lenient, bounded parser.
         .target(name: "WarrantJSON"),
@@ -35,7 +40,7 @@ let package = Package(
         .target(
             name: "WarrantEvidence",
             dependencies: [
-                "WarrantCore", "WarrantJSON", "CSQLite",
+                "WarrantCore", "WarrantJSON", "WarrantFiles", "CSQLite",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -49,12 +54,12 @@ let package = Package(
         // and the built-in modular-addition model. Knows nothing of safety cases.
         .target(
             name: "WarrantNumerics",
-            dependencies: ["COpenBLAS", "WarrantJSON"]
+            dependencies: ["COpenBLAS", "WarrantJSON", "WarrantFiles"]
         ),
         // The built-in interpretability evaluations (SAE first), producing evidence records.
         .target(
             name: "WarrantEvals",
-            dependencies: ["WarrantNumerics", "WarrantJSON", "WarrantEvidence", "WarrantCore"]
+            dependencies: ["WarrantNumerics", "WarrantJSON", "WarrantEvidence", "WarrantCore", "WarrantFiles"]
         ),
         // Reports (Markdown, Mermaid, SVG plots) and CI formats (SARIF, JUnit, GitHub), and case diffs.
         .target(
@@ -66,7 +71,7 @@ let package = Package(
             name: "warrant",
             dependencies: [
                 "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics", "WarrantReport", "WarrantEvals",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "WarrantFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Benchmarks live beside the code but outside the test suite; run them in release.

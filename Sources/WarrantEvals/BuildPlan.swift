@@ -66,6 +66,9 @@ public struct BuildPlan {
                 config = ((w as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json")
             }
         }
+        // Files outside the case's read scope are not touched; the check reports them.
+        if let w = weights, loaded.scope.problem(dataFile: w) != nil { weights = nil }
+        if let cfg = config, loaded.scope.problem(dataFile: cfg) != nil { config = nil }
         let modelSHA = weights.flatMap { try? Hashing.sha256Hex(fileAt: $0) }
         let maxAge = c.header?.maxEvidenceAge.flatMap { AgeParser.seconds($0.value) }
         var items: [Item] = []
@@ -73,7 +76,7 @@ public struct BuildPlan {
         for node in c.nodes.sorted(by: { $0.id < $1.id }) where node.type == .evidence {
             if let spec = node.evidence, let log = spec.inspectLog {
                 let path = CaseLoader.resolve(log.value, from: log.location.file)
-                guard let logSHA = try? Hashing.sha256Hex(fileAt: path), plannedLogs.insert(logSHA).inserted else { continue }
+                guard loaded.scope.problem(dataFile: path) == nil, let logSHA = try? Hashing.sha256Hex(fileAt: path), plannedLogs.insert(logSHA).inserted else { continue }
                 items.append(inspectItem(node: node.id, spec: spec, log: log, path: path, logSHA: logSHA,
                                          modelSHA: modelSHA, weights: weights, store: store))
                 continue
@@ -140,7 +143,8 @@ public struct BuildPlan {
         if let bad = recipe.keys.sorted().first(where: { !["threshold", "fold_bias"].contains($0) }) {
             throw SAERun.RunError.noData("unknown key '\(bad)' in a lib recipe; known: fold_bias, threshold")
         }
-        return LIBRun(modelConfigPath: modelConfigPath, threshold: recipe["threshold"]?.number ?? 1e-12,
+        return LIBRun(modelConfigPath: modelConfigPath,
+                      threshold: try BuiltInRecipes.number(recipe, "threshold", in: BuiltInRecipes.numberRange(BuiltInRecipes.lib, "threshold")) ?? 1e-12,
                       foldBias: recipe["fold_bias"]?.bool ?? false)
     }
 
@@ -150,8 +154,11 @@ public struct BuildPlan {
         if let bad = recipe.keys.sorted().first(where: { !known.contains($0) }) {
             throw SAERun.RunError.noData("unknown key '\(bad)' in a polytope recipe; known: \(known.sorted().joined(separator: ", "))")
         }
+        let schema = BuiltInRecipes.polytope
+        let pairs = try BuiltInRecipes.integer(recipe, "pairs", in: BuiltInRecipes.integerRange(schema, "pairs")) ?? 50
+        let seed = try BuiltInRecipes.integer(recipe, "seed", in: BuiltInRecipes.seedRange) ?? 0
         return PolytopeRun(modelConfigPath: modelConfigPath, layer: recipe["layer"]?.string ?? "input",
-                           pairs: Int(recipe["pairs"]?.number ?? 50), seed: UInt64(recipe["seed"]?.number ?? 0))
+                           pairs: pairs, seed: UInt64(clamping: seed))
     }
 
     /// The SAE settings a recipe asks for; unknown keys are an error (a typo would
@@ -166,13 +173,16 @@ public struct BuildPlan {
             guard let loss = SAELoss(rawValue: v) else { throw SAERun.RunError.noData("unknown sae loss '\(v)' (local, e2e, e2e+ds)") }
             s.loss = loss
         }
-        if let v = recipe["dict_size"]?.number { s.dictionarySize = Int(v) }
-        if let v = recipe["lambda"]?.number { s.lambda = v }
-        if let v = recipe["beta"]?.number { s.beta = v }
-        if let v = recipe["steps"]?.number { s.steps = Int(v) }
-        if let v = recipe["batch_size"]?.number { s.batchSize = Int(v) }
-        if let v = recipe["learning_rate"]?.number { s.learningRate = v }
-        if let v = recipe["seed"]?.number { s.seed = UInt64(v) }
+        let schema = BuiltInRecipes.sae
+        func integer(_ key: String) throws -> Int? { try BuiltInRecipes.integer(recipe, key, in: BuiltInRecipes.integerRange(schema, key)) }
+        func number(_ key: String) throws -> Double? { try BuiltInRecipes.number(recipe, key, in: BuiltInRecipes.numberRange(schema, key)) }
+        if let v = try integer("dict_size") { s.dictionarySize = v }
+        if let v = try number("lambda") { s.lambda = v }
+        if let v = try number("beta") { s.beta = v }
+        if let v = try integer("steps") { s.steps = v }
+        if let v = try integer("batch_size") { s.batchSize = v }
+        if let v = try number("learning_rate") { s.learningRate = v }
+        if let v = try integer("seed") { s.seed = UInt64(clamping: v) }
         return (recipe["layer"]?.string ?? "hidden.0", s)
     }
 }

@@ -45,7 +45,7 @@ public struct PolytopeRun {
         let data = try SAERun(modelConfigPath: modelConfigPath, layer: "input", settings: .init(), dataPath: dataPath).data(for: floatModel)
         let from = try startLayer(model)
         var points = data.test.converted(to: Double.self)
-        if from > 0 { points = model.forward(points)["hidden.\(from - 1)"]! }
+        if from > 0, let hidden = model.forward(points)["hidden.\(from - 1)"] { points = hidden }
         let labels = data.testLabels ?? Kernels.argmaxRows(model.forward(data.test.converted(to: Double.self)).output)
         guard points.rows >= 2 else { throw SAERun.RunError.noData("a polytope run needs at least 2 held-out points, got \(points.rows)") }
         let distinctLabels = Set(labels).count
@@ -120,8 +120,10 @@ public struct PolytopeRun {
             let k = Set(subset.map { labels[$0] }).count
             let subsetLabels = subset.map { labels[$0] }
             let byCode = RegionPurity.kMedoids(count: subset.count, k: k) { Double(codes[subset[$0]].hamming(codes[subset[$1]])) }
-            let acts = model.forward(points.gatherRows(subset).converted(to: Double.self))
-            let h = from == 0 ? acts["hidden.0"]! : points.gatherRows(subset)
+            // Walks from the input compare codes with the first hidden layer's activations;
+            // walks in a hidden layer's space already hold its activations.
+            let h = from == 0 ? (model.forward(points.gatherRows(subset))["hidden.0"] ?? points.gatherRows(subset))
+                : points.gatherRows(subset)
             let byActivation = RegionPurity.kMedoids(count: subset.count, k: k) { a, b in
                 var s = 0.0
                 for c in 0..<h.cols { let v = h[a, c] - h[b, c]; s += v * v }

@@ -91,7 +91,13 @@ public struct SAERun {
     /// Evaluates an SAE given in SAELens layout (no training).
     public func evaluateOnly(saeDirectory: String, producer: EvidenceRecord.Producer) throws -> Result {
         let model = try MLP<Float>.load(configPath: modelConfigPath)
+        guard let width = model.config.width(of: layer), layer != "logits" else {
+            throw RunError.badLayer(layer, model.config.activationNames.filter { $0 != "logits" })
+        }
         let (sae, _) = try SparseAutoencoder.read(from: saeDirectory)
+        guard sae.inputDimension == width else {
+            throw RunError.noData("the SAE in \(saeDirectory) reads \(sae.inputDimension)-wide activations, but `\(layer)` of the model is \(width) wide")
+        }
         return try finish(sae, model: model, data: try data(for: model), outputDirectory: saeDirectory, producer: producer, trained: false)
     }
 

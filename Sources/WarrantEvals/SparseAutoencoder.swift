@@ -1,4 +1,5 @@
 import Foundation
+import WarrantFiles
 import WarrantJSON
 import WarrantNumerics
 
@@ -130,7 +131,7 @@ public struct SparseAutoencoder: Sendable {
             throw ModelError.shapeMismatch("SAE tensors disagree: W_enc \(wEnc.rows)×\(wEnc.cols), W_dec \(wDec.rows)×\(wDec.cols)")
         }
         var apply = false, hook: String?
-        if let data = FileManager.default.contents(atPath: directory + "/cfg.json"), let cfg = try? JSONValue.parse([UInt8](data)) {
+        if let data = try? RegularFile.read(directory + "/cfg.json", limit: 1 << 20), let cfg = try? JSONValue.parse(data) {
             apply = cfg["apply_b_dec_to_input"]?.bool ?? false
             hook = cfg["hook_name"]?.string
         }

@@ -1,5 +1,6 @@
 import WarrantJSON
 import Foundation
+import WarrantFiles
 import WarrantCore
 
 /// The state of one evidence node's evidence.
@@ -97,11 +98,16 @@ public struct EvidenceAssessor {
         var modelSHA: String?
         if let model = c.header?.modelPath {
             let path = CaseLoader.resolve(model.value, from: model.location.file)
-            if let sha = try? Hashing.sha256Hex(fileAt: path) {
-                modelSHA = sha
+            if let problem = loaded.scope.problem(dataFile: path) {
+                emit(Rules.pathOutsideCase, model.location, "the model file cannot be read: \(problem)",
+                     hint: "add its folder to `case.policy.read_roots`")
             } else {
-                emit(Rules.modelMissing, model.location, "the model file \(path) cannot be read, so evidence cannot be checked against it",
-                     hint: "point `case.system.model.path` at the model's weights, relative to the case file")
+                do {
+                    modelSHA = try Hashing.sha256Hex(fileAt: path)
+                } catch {
+                    emit(Rules.modelMissing, model.location, "the model file cannot be read (\(error)), so evidence cannot be checked against it",
+                         hint: "point `case.system.model.path` at the model's weights, relative to the case file")
+                }
             }
         } else if c.nodes.contains(where: { $0.type == .evidence }) {
             emit(Rules.modelUndeclared, c.header?.location,
@@ -157,7 +163,7 @@ public struct EvidenceAssessor {
                      node: node.id)
                 continue
             }
-            let (state, record, at) = try judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge)
+            let (state, record, at) = try judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge, scope: loaded.scope)
             var final = state
             if chainBroken, case .passing = state { final = .tampered("the store's hash chain is broken or does not extend the pinned head") }
             result.states[node.id] = final
@@ -198,15 +204,19 @@ public struct EvidenceAssessor {
     /// The Inspect logs a case names are read once each, at most this large.
     static let maxLogBytes = InspectImporter.maxLogBytes
 
-    func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?) throws(StoreError)
+    func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?, scope: ReadScope) throws(StoreError)
         -> (EvidenceState, EvidenceRecord?, SourceLocation)
     {
         let file = node.location.file
         // A pinned file is its own evidence.
         if let pinned = spec.file {
             let path = CaseLoader.resolve(pinned.value, from: file)
-            guard let sha = try? Hashing.sha256Hex(fileAt: path) else {
-                return (.missing("the file \(path) cannot be read"), nil, pinned.location)
+            if let problem = scope.problem(dataFile: path) { return (.missing(problem), nil, pinned.location) }
+            let sha: String
+            do {
+                sha = try Hashing.sha256Hex(fileAt: path)
+            } catch {
+                return (.missing("the file cannot be read: \(error)"), nil, pinned.location)
             }
             if let expected = spec.fileSHA256, expected.value != sha {
                 return (.tampered("\(path) has SHA-256 \(sha.prefix(16))..., but the case pins \(expected.value.prefix(16))..."), nil, expected.location)
@@ -234,9 +244,13 @@ public struct EvidenceAssessor {
         } else if let log = spec.inspectLog {
             at = log.location
             let path = CaseLoader.resolve(log.value, from: file)
+            if let problem = scope.problem(dataFile: path) { return (.missing(problem), nil, at) }
             // One read serves the hash and the re-derivation, so the two see the same bytes.
-            guard let bytes = try? RegularFile.read(path, limit: Self.maxLogBytes) else {
-                return (.missing("the Inspect log \(path) cannot be read"), nil, at)
+            let bytes: [UInt8]
+            do {
+                bytes = try RegularFile.read(path, limit: Self.maxLogBytes)
+            } catch {
+                return (.missing("the Inspect log cannot be read: \(error)"), nil, at)
             }
             let sha = Hashing.sha256Hex(bytes)
             let imported = try store.records(sourceSHA256: sha)

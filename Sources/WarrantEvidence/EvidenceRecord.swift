@@ -2,6 +2,7 @@ import WarrantJSON
 import WarrantCore
 import Crypto
 import Foundation
+import WarrantFiles
 
 /// An immutable piece of evidence with its provenance.
 ///
@@ -299,17 +300,10 @@ public enum Hashing {
     }
 
     /// SHA-256 of a file, read in chunks so a multi-gigabyte model costs no memory.
-    public static func sha256Hex(fileAt path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
-        }
-        defer { try? handle.close() }
+    /// Only regular files are hashed: a FIFO or `/dev/zero` would never end.
+    public static func sha256Hex(fileAt path: String) throws(RegularFile.ReadError) -> String {
         var hasher = SHA256()
-        while true {
-            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            hasher.update(data: chunk)
-        }
+        try RegularFile.forEachChunk(path) { chunk in hasher.update(bufferPointer: chunk) }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -1,6 +1,7 @@
 import WarrantJSON
 import WarrantCore
 import Foundation
+import WarrantFiles
 
 /// Turns an Inspect (`inspect_ai`) evaluation log, in its JSON form, into an
 /// evidence record.
@@ -105,7 +106,7 @@ public enum InspectImporter {
             do {
                 subject.sha256 = try Hashing.sha256Hex(fileAt: modelFile)
             } catch {
-                throw .unreadable("model file \(modelFile): \(error.localizedDescription)")
+                throw .unreadable("model file: \(error)")
             }
         }
         record.subject = subject

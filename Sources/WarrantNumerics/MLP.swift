@@ -1,4 +1,5 @@
 import Foundation
+import WarrantFiles
 import WarrantJSON
 
 /// An activation function between layers.
@@ -63,6 +64,16 @@ public struct MLPConfig: Sendable, Equatable {
             if i + 1 == layers.count { names.append("logits") } else { names += ["hidden.\(i).pre", "hidden.\(i)"] }
         }
         return names
+    }
+
+    /// The width of a named activation, or nil when the model has no such activation.
+    public func width(of activation: String) -> Int? {
+        if activation == "input" { return layers.first?.inputs }
+        if activation == "logits" { return layers.last?.outputs }
+        let parts = activation.split(separator: ".")
+        guard parts.count >= 2, parts.count <= 3, parts[0] == "hidden", let i = Int(parts[1]), i >= 0, i + 1 < layers.count,
+              parts.count == 2 || parts[2] == "pre" else { return nil }
+        return layers[i].outputs
     }
 
     public var json: JSONValue {
@@ -156,9 +167,9 @@ public struct MLP<T: BLASScalar>: Sendable {
     public static func load(configPath: String) throws(ModelError) -> MLP {
         let bytes: [UInt8]
         do {
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: configPath)))
+            bytes = try RegularFile.read(configPath, limit: 1 << 20)
         } catch {
-            throw .invalidConfig("cannot read \(configPath): \(error.localizedDescription)")
+            throw .invalidConfig("\(error)")
         }
         let value: JSONValue
         do { value = try JSONValue.parse(bytes) } catch { throw .invalidConfig("\(configPath) is not JSON: \(error)") }

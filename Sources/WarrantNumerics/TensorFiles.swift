@@ -1,4 +1,5 @@
 import Foundation
+import WarrantFiles
 import WarrantJSON
 
 /// Why a tensor file could not be read. Hostile files end here, never in a crash
@@ -105,6 +106,14 @@ enum ElementDecoding {
 /// Reads a file memory-mapped, so a large weights file costs address space, not memory.
 enum MappedFile {
     static func read(_ path: String) throws(TensorFileError) -> Data {
+        // Mapping a FIFO or a device would hang or read without end.
+        do {
+            if let kind = try RegularFile.nonRegularKind(path) { throw TensorFileError.unreadable("\(path) is \(kind), not a regular file") }
+        } catch let e as TensorFileError {
+            throw e
+        } catch {
+            throw .unreadable("\(error)")
+        }
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {

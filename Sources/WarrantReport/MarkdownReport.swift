@@ -197,7 +197,9 @@ public struct MarkdownReport {
     }
 
     func modelHash(_ model: LocatedString) -> String? {
-        try? Hashing.sha256Hex(fileAt: CaseLoader.resolve(model.value, from: model.location.file))
+        let path = CaseLoader.resolve(model.value, from: model.location.file)
+        guard analysis.loaded.scope.problem(dataFile: path) == nil else { return nil }
+        return try? Hashing.sha256Hex(fileAt: path)
     }
 
     func badge(_ s: NodeStatus) -> String {

@@ -35,9 +35,26 @@ struct Build: ParsableCommand {
     @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside the case)")
     var store: String?
 
+    @OptionGroup var read: ReadOptions
+
     func run() throws {
-        guard let loaded = try orExit({ try CaseLoader().load(paths: [file], format: .warrant).first }) else { return }
+        guard let loaded = try orExit({ try CaseLoader(recipeSchemas: BuiltInRecipes.schemas, allowedRoots: read.allowRead).load(paths: [file], format: .warrant).first }) else { return }
+        // A case that does not load cleanly (a recipe value out of range, a misspelt key) runs
+        // nothing: the evaluation would not be the one the author meant.
+        let formatErrors = loaded.findings.filter { $0.severity == .error && $0.rule.hasPrefix("F") }
+        if !formatErrors.isEmpty {
+            var renderer = DiagnosticRenderer(sources: loaded.sources)
+            for finding in formatErrors { print(renderer.render(finding)) }
+            print("\(file): build stopped before running anything: \(formatErrors.count) format error\(formatErrors.count == 1 ? "" : "s") in the case")
+            throw ExitCode(1)
+        }
         let storePath = store ?? StoreLocation.besideCase(file)
+        // Refuse an output that would replace an input before any evaluation runs.
+        let reportTarget = output ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("report.md")
+        if let role = runInputs([loaded], store: storePath).role(of: reportTarget) {
+            printError("error: refusing to write the report to \(reportTarget): it is \(role) of this build; choose another path with -o")
+            throw ExitCode(2)
+        }
         let existing = try CheckSession.openStore(storePath)
         let plan = BuildPlan.make(loaded, store: existing)
         if plan.items.isEmpty { printError("no evaluations declared (no evidence node has an `eval:` recipe)") }
@@ -79,18 +96,14 @@ struct Build: ParsableCommand {
                    + (ran.isEmpty ? "" : " (" + ran.map { String(format: "%@ %.1f s", $0.node, $0.seconds) }.joined(separator: ", ") + ")"))
 
         // Check and report.
-        guard let analysis = try CheckSession.analyse(files: [file], inputFormat: .warrant, level: level, strict: false, store: storePath).first else { return }
+        guard let analysis = try CheckSession.analyse(files: [file], inputFormat: .warrant, level: level, strict: false, store: storePath, allowRead: read.allowRead).first else { return }
         let reportPath = output ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("report.md")
         var report = MarkdownReport(analysis: analysis)
         let plots = MarkdownReport.plots(for: analysis, reportPath: reportPath)
         report.plots = plots.map { (($0.path as NSString).lastPathComponent, $0.title) }
-        do {
-            try Data(report.render().utf8).write(to: URL(fileURLWithPath: reportPath), options: .atomic)
-            for plot in plots { try Data(plot.svg.utf8).write(to: URL(fileURLWithPath: plot.path), options: .atomic) }
-        } catch {
-            printError("error: cannot write \(reportPath): \(error.localizedDescription)")
-            throw ExitCode(2)
-        }
+        let inputs = runInputs([analysis], store: storePath)
+        try writeOutput(report.render(), to: reportPath, inputs: inputs)
+        for plot in plots { try writeOutput(plot.svg, to: plot.path, inputs: inputs) }
         print("\(file): \(analysis.report.summaryLine); report: \(reportPath)")
         if !analysis.passed { throw ExitCode(1) }
     }

@@ -46,6 +46,8 @@ struct Check: ParsableCommand {
     @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside each case)")
     var store: String?
 
+    @OptionGroup var read: ReadOptions
+
     @Flag(help: "Do not colour the output (also: the NO_COLOR environment variable).")
     var noColor = false
 
@@ -54,7 +56,7 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let analyses = try CheckSession.analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store)
+        let analyses = try CheckSession.analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store, allowRead: read.allowRead)
         let reports = analyses.map(\.report)
         let failed = reports.contains { $0.failed }
         let exitCode: Int32 = failed ? 1 : 0

@@ -8,14 +8,16 @@ import WarrantReport
 /// later commands. Failures to read a file or a store exit 2.
 enum CheckSession {
     static func run(files: [String], inputFormat: InputFormat = .auto, level: GateLevel?, strict: Bool,
-                    store: String?) throws -> [(loaded: LoadResult, report: CheckReport)] {
-        try analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store).map { ($0.loaded, $0.report) }
+                    store: String?, allowRead: [String] = []) throws -> [(loaded: LoadResult, report: CheckReport)] {
+        try analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store, allowRead: allowRead)
+            .map { ($0.loaded, $0.report) }
     }
 
     /// Loads, assesses evidence and checks each argument.
     static func analyse(files: [String], inputFormat: InputFormat = .auto, level: GateLevel?, strict: Bool,
-                        store: String?) throws -> [CaseAnalysis] {
-        let results = try orExit { try CaseLoader().load(paths: files, format: inputFormat) }
+                        store: String?, allowRead: [String] = []) throws -> [CaseAnalysis] {
+        let loader = CaseLoader(recipeSchemas: BuiltInRecipes.schemas, allowedRoots: allowRead)
+        let results = try orExit { try loader.load(paths: files, format: inputFormat) }
         var out: [CaseAnalysis] = []
         for var loaded in results {
             let effective = level ?? loaded.assuranceCase.header?.level ?? .draft
@@ -56,4 +58,13 @@ extension CaseAnalysis {
         return "evidence: \(store.store): \(store.records) record\(store.records == 1 ? "" : "s"), \(head)"
             + (store.pinned ? " (extends the pinned head)" : "")
     }
+}
+
+/// `--allow-read DIR`: folders outside the case's own that its files may come from. Only
+/// the person running Warrant can give it; a case cannot widen where it reads case files.
+struct ReadOptions: ParsableArguments {
+    @Option(name: .customLong("allow-read"), help: ArgumentHelp(
+        "A folder outside the case's own that case and data files may come from; repeatable.",
+        valueName: "dir"))
+    var allowRead: [String] = []
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WarrantCore
 import WarrantEvals
 import WarrantEvidence
 import WarrantJSON
@@ -90,7 +91,8 @@ struct EvalSAE: ParsableCommand {
 
     func validate() throws {
         guard SAELoss(rawValue: loss) != nil else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
-        guard dictSize > 0, steps > 0, batchSize > 0, lambda >= 0 else { throw ValidationError("sizes and steps must be positive, λ non-negative") }
+        try checkFlags(BuiltInRecipes.sae, ["dict_size": Double(dictSize), "lambda": lambda, "beta": beta, "steps": Double(steps),
+                                            "batch_size": Double(batchSize), "learning_rate": learningRate, "seed": Double(seed)])
     }
 
     func run() throws {
@@ -187,6 +189,10 @@ struct EvalPolytope: ParsableCommand {
     @Option(help: "Random seed for choosing pairs.")
     var seed: UInt64 = 0
 
+    func validate() throws {
+        try checkFlags(BuiltInRecipes.polytope, ["pairs": Double(pairs), "seed": Double(seed)])
+    }
+
     func run() throws {
         let start = Date()
         let progress = Progress(total: 2 * pairs, label: "polytope walks")
@@ -233,6 +239,10 @@ struct EvalLIB: ParsableCommand {
     @Flag(help: "Fold the bias into the basis as a constant direction (the reference's variant).")
     var foldBias = false
 
+    func validate() throws {
+        try checkFlags(BuiltInRecipes.lib, ["threshold": threshold])
+    }
+
     @Option(help: "Where to write lib.safetensors, the bases and graphs. (default: .warrant/artifacts/lib beside the store)")
     var out: String?
 
@@ -248,5 +258,16 @@ struct EvalLIB: ParsableCommand {
         }
         print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))
         try options.store(result.record)
+    }
+}
+
+/// Flags of an evaluation are held to the ranges of its recipe keys (`dict_size` is
+/// `--dict-size`), so the command line cannot ask for what a recipe may not.
+func checkFlags(_ schema: RecipeSchema, _ values: [String: Double]) throws {
+    do {
+        try BuiltInRecipes.check(schema, values)
+    } catch let error as BuiltInRecipes.InvalidValue {
+        let flag = "--" + error.key.replacingOccurrences(of: "_", with: "-")
+        throw ValidationError("\(flag) must be \(error.expected.replacingOccurrences(of: "recipe key ", with: ""))")
     }
 }

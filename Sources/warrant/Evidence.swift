@@ -1,6 +1,7 @@
 import WarrantJSON
 import ArgumentParser
 import Foundation
+import WarrantFiles
 import WarrantCore
 import WarrantEvidence
 
@@ -141,10 +142,7 @@ struct EvidenceAdd: ParsableCommand {
                 record.metrics[parts[0]] = .init(value)
             }
             for file in files {
-                guard let sha = try? Hashing.sha256Hex(fileAt: file) else {
-                    printError("error: cannot read \(file)")
-                    throw ExitCode(2)
-                }
+                let sha = try orExit { try Hashing.sha256Hex(fileAt: file) }
                 record.artifacts.append(.init(path: file, sha256: sha))
             }
             if let method {
@@ -156,11 +154,7 @@ struct EvidenceAdd: ParsableCommand {
             var subject = record.subject ?? .init()
             if let modelName { subject.name = modelName }
             if let modelFile {
-                guard let sha = try? Hashing.sha256Hex(fileAt: modelFile) else {
-                    printError("error: cannot read the model file \(modelFile)")
-                    throw ExitCode(2)
-                }
-                subject.sha256 = sha
+                subject.sha256 = try orExit { try Hashing.sha256Hex(fileAt: modelFile) }
             }
             record.subject = subject
         }

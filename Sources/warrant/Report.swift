@@ -26,8 +26,10 @@ struct Report: ParsableCommand {
     @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside the case)")
     var store: String?
 
+    @OptionGroup var read: ReadOptions
+
     func run() throws {
-        guard let analysis = try CheckSession.analyse(files: [file], level: level, strict: false, store: store).first else { return }
+        guard let analysis = try CheckSession.analyse(files: [file], level: level, strict: false, store: store, allowRead: read.allowRead).first else { return }
         var report = MarkdownReport(analysis: analysis)
         let plots = output.map { MarkdownReport.plots(for: analysis, reportPath: $0) } ?? []
         report.plots = plots.map { (($0.path as NSString).lastPathComponent, $0.title) }
@@ -36,13 +38,9 @@ struct Report: ParsableCommand {
             print(text, terminator: "")
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            for plot in plots { try Data(plot.svg.utf8).write(to: URL(fileURLWithPath: plot.path), options: .atomic) }
-        } catch {
-            printError("error: cannot write \(output): \(error.localizedDescription)")
-            throw ExitCode(2)
-        }
+        let inputs = runInputs([analysis], store: store)
+        try writeOutput(text, to: output, inputs: inputs)
+        for plot in plots { try writeOutput(plot.svg, to: plot.path, inputs: inputs) }
         printError("wrote \(output)" + (plots.isEmpty ? "" : " and \(plots.map(\.path).joined(separator: ", "))")
                    + ": \(analysis.passed ? "pass" : "fail") at \(analysis.report.level.rawValue), root \(analysis.report.rootStatus?.rawValue ?? "undetermined")")
     }
@@ -81,12 +79,14 @@ struct Gate: ParsableCommand {
     @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside each case)")
     var store: String?
 
+    @OptionGroup var read: ReadOptions
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one case file to gate.") }
     }
 
     func run() throws {
-        let analyses = try CheckSession.analyse(files: files, level: level, strict: strict, store: store)
+        let analyses = try CheckSession.analyse(files: files, level: level, strict: strict, store: store, allowRead: read.allowRead)
         let failed = analyses.contains { !$0.passed }
         var text: String
         switch format {
@@ -119,12 +119,7 @@ struct Gate: ParsableCommand {
             }
         }
         if let output {
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                printError("error: cannot write \(output): \(error.localizedDescription)")
-                throw ExitCode(2)
-            }
+            try writeOutput(text, to: output, inputs: runInputs(analyses, store: store))
         } else {
             print(text, terminator: "")
         }
@@ -154,9 +149,11 @@ struct Diff: ParsableCommand {
     @Option(help: "Gate level at which statuses are computed. (default: each case's policy.level)")
     var level: GateLevel?
 
+    @OptionGroup var read: ReadOptions
+
     func run() throws {
-        guard let a = try CheckSession.analyse(files: [old], level: level, strict: false, store: nil).first,
-              let b = try CheckSession.analyse(files: [new], level: level, strict: false, store: nil).first else { return }
+        guard let a = try CheckSession.analyse(files: [old], level: level, strict: false, store: nil, allowRead: read.allowRead).first,
+              let b = try CheckSession.analyse(files: [new], level: level, strict: false, store: nil, allowRead: read.allowRead).first else { return }
         let diff = CaseDiff(old: a, new: b)
         print(format == .markdown ? diff.markdown() : diff.text(), terminator: "")
     }

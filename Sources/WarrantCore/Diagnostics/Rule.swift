@@ -140,6 +140,18 @@ public enum Rules {
         the number must be finite. The caret points at the first character that could not be read.
         """)
 
+    public static let pathOutsideCase = Rule("F14", "path-outside-case", .format, E,
+        summary: "Files a case reads lie inside its folder (data files also in `policy.read_roots`).",
+        sources: ["design.md: trust model"],
+        explanation: """
+        A case is input like any other, and a hostile one can name `/etc/shadow`, \
+        `../../.ssh/id_rsa` or a symlink to them. Case files (`uses`) are quoted in findings, \
+        so they must lie inside the root case's folder, or in a folder given to the command \
+        with --allow-read. Data files (the model, Inspect logs, pinned files) are never \
+        quoted; they may also lie in the folders listed in `case.policy.read_roots`. Paths are \
+        compared with every symlink resolved.
+        """)
+
     public static let singleRoot = Rule("S01", "single-root", .structure, E,
         summary: "The argument has exactly one root: one node that nothing else refers to.",
         sources: ["gsn2x C05", "§6.3 rule 1"],
@@ -480,7 +492,7 @@ public enum Rules {
     /// Every rule, in id order.
     public static let all: [Rule] = [
         yamlSyntax, duplicateKey, unknownKey, wrongShape, missingKey, formatVersion, emptyFile,
-        resourceLimit, usesUnresolved, usesCycle, invalidValue, duplicateID, requirementSyntax,
+        resourceLimit, usesUnresolved, usesCycle, invalidValue, duplicateID, requirementSyntax, pathOutsideCase,
         singleRoot, rootIsClaim, unresolvedReference, supportLinkType, strategyToEvidence,
         contextLinkType, supportCycle, unreachable, undevelopedLeaf, markedUndeveloped,
         transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,

@@ -1,4 +1,5 @@
 import Foundation
+import WarrantFiles
 
 /// Which reader to use for an input file.
 public enum InputFormat: String, Sendable, CaseIterable, Codable {
@@ -25,6 +26,8 @@ public struct LoadResult: Sendable {
     public var sources: [String: String]
     /// The files given on the command line that make up this argument.
     public var inputs: [String]
+    /// Where this case may read its files from.
+    public var scope: ReadScope = .unrestricted
 }
 
 /// Loads cases: Warrant files (following `case.uses`) and gsn2x files.
@@ -33,8 +36,24 @@ public struct CaseLoader: Sendable {
     /// The Warrant case-format versions this loader reads.
     public static let supportedFormatVersions = [1]
 
-    public init(limits: YAMLLimits = YAMLLimits()) {
+    /// The evaluation methods this Warrant runs, by name: every `eval:` recipe is checked
+    /// against its method's schema while loading. Empty: recipes are not checked (a tool
+    /// that only reads cases need not know the methods).
+    public var recipeSchemas: [String: RecipeSchema]
+
+    /// Folders the person running Warrant allows case and data files to come from,
+    /// besides the case's own folder (`--allow-read`).
+    public var allowedRoots: [String]
+    /// Whether reads are confined at all (``ReadScope``). Off only for library callers
+    /// that load files they chose themselves.
+    public var confine: Bool
+
+    public init(limits: YAMLLimits = YAMLLimits(), recipeSchemas: [String: RecipeSchema] = [:],
+                allowedRoots: [String] = [], confine: Bool = true) {
         self.limits = limits
+        self.recipeSchemas = recipeSchemas
+        self.allowedRoots = allowedRoots
+        self.confine = confine
     }
 
     /// Loads the given files. Each Warrant case file is an argument of its own (with the
@@ -119,26 +138,15 @@ public struct CaseLoader: Sendable {
     }
 
     static func read(path: String, limit: Int) throws(CaseLoadError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw CaseLoadError(path: path, reason: "no such file")
-        }
-        if isDirectory.boolValue {
-            throw CaseLoadError(path: path, reason: "is a directory, not a case file")
-        }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber,
-           size.intValue > limit {
-            throw CaseLoadError(path: path, reason: "file is \(size.intValue) bytes; the limit is \(limit) bytes")
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw CaseLoadError(path: path, reason: "cannot be opened for reading (permission denied?)")
-        }
-        defer { try? handle.close() }
         do {
-            let data = try handle.readToEnd() ?? Data()
-            return [UInt8](data)
+            return try RegularFile.read(path, limit: limit)
         } catch {
-            throw CaseLoadError(path: path, reason: "cannot be read: \(error.localizedDescription)")
+            switch error {
+            case .missing: throw CaseLoadError(path: path, reason: "no such file")
+            case .notRegular(_, let kind): throw CaseLoadError(path: path, reason: "is \(kind), not a case file")
+            case .tooLarge(_, let bytes, let limit): throw CaseLoadError(path: path, reason: "file is \(bytes) bytes; the limit is \(limit) bytes")
+            case .unreadable(_, let reason): throw CaseLoadError(path: path, reason: "cannot be read (\(reason))")
+            }
         }
     }
 
@@ -181,12 +189,14 @@ public struct CaseLoader: Sendable {
                                "depends_on", "waiver", "choice"]
     static let systemKeys = ["model", "deployment", "description", "meta"]
     static let modelKeys = ["path", "config", "name", "description"]
-    static let policyKeys = ["level", "max_evidence_age", "evidence_head"]
+    static let policyKeys = ["level", "max_evidence_age", "evidence_head", "read_roots"]
     static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age", "accept_asserted"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
                            "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
 
     func loadWarrant(rootPath: String, parsed: ParsedFile) -> LoadResult {
+        let caseFolder = URL(fileURLWithPath: rootPath).standardizedFileURL.deletingLastPathComponent().path
+        var scope = confine ? ReadScope(caseRoots: [caseFolder] + allowedRoots, dataRoots: []) : .unrestricted
         var assuranceCase = AssuranceCase()
         var findings: [Finding] = []
         var sources: [String: String] = [:]
@@ -229,6 +239,12 @@ public struct CaseLoader: Sendable {
                     }
                     child = compose(bytes: Array(text.utf8), path: target)
                 } else {
+                    if let problem = scope.problem(caseFile: target) {
+                        findings.append(Finding(rule: Rules.pathOutsideCase.id, severity: .error, location: use.target.location,
+                                                message: "cannot use '\(use.target.value)': \(problem)",
+                                                hint: "keep the files a case uses in its folder"))
+                        continue
+                    }
                     do {
                         child = try parse(path: target)
                     } catch {
@@ -245,7 +261,12 @@ public struct CaseLoader: Sendable {
             }
         }
         visit(path: rootPath, parsed: parsed, isRoot: true)
-        return LoadResult(assuranceCase: assuranceCase, findings: findings, sources: sources, inputs: [rootPath])
+        if confine, let roots = assuranceCase.header?.readRoots, !roots.isEmpty {
+            scope = ReadScope(caseRoots: [caseFolder] + allowedRoots, dataRoots: roots.map { Self.resolve($0.value, from: rootPath) })
+        }
+        var result = LoadResult(assuranceCase: assuranceCase, findings: findings, sources: sources, inputs: [rootPath])
+        result.scope = scope
+        return result
     }
 
     /// Reads one Warrant-format file into `assuranceCase`; returns the files it uses.
@@ -408,6 +429,10 @@ public struct CaseLoader: Sendable {
                 }
             }
             if let h = policy["evidence_head"] { header.evidenceHead = readPinnedHead(h, findings: &findings) }
+            if let r = policy["read_roots"] {
+                let items = r.sequence ?? [r]
+                header.readRoots = items.compactMap { MappingReader.string($0, what: "a `read_roots` folder (relative to the case file)", findings: &findings) }
+            }
         }
         if let t = c["template"], let tm = MappingReader(t, what: "`case.template`", findings: &findings) {
             tm.reportUnknownKeys(allowed: ["name", "version"], findings: &findings)
@@ -671,8 +696,19 @@ public struct CaseLoader: Sendable {
         if let e = m["eval"] {
             if let recipe = MappingReader(e, what: "`eval` of '\(id)' (an evaluation recipe)", findings: &findings) {
                 if let method = recipe["method"] {
-                    _ = MappingReader.string(method, what: "`eval.method`", findings: &findings)
+                    let name = MappingReader.string(method, what: "`eval.method`", findings: &findings)
                     spec.evaluation = e
+                    if let name, !recipeSchemas.isEmpty {
+                        if let schema = recipeSchemas[name.value] {
+                            findings += schema.validate(e, node: id)
+                        } else {
+                            let known = recipeSchemas.keys.sorted()
+                            let suggestion = Suggestions.nearest(to: name.value, in: known)
+                            findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: name.location,
+                                                    message: "no built-in `\(name.value)` evaluation" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""),
+                                                    hint: "the built-in methods are " + known.joined(separator: ", "), node: id))
+                        }
+                    }
                 } else {
                     findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: e.location,
                                             message: "an `eval` recipe needs `method` (sae, lib, polytope, ...)", node: id))

@@ -14,6 +14,9 @@ public struct CaseHeader: Sendable {
     /// `case.policy.evidence_head`: the chain head the case was judged against. The store
     /// must still hold this record at this position (it may have grown since).
     public var evidenceHead: PinnedHead?
+    /// `case.policy.read_roots`: folders besides the case's own that data files (model,
+    /// logs, pinned files) may come from, relative to the case file.
+    public var readRoots: [LocatedString] = []
     /// `case.template`: the built-in template this case was made from.
     public var template: TemplateOrigin?
     /// `case.params`: the template parameters and what each means.

@@ -36,15 +36,46 @@ public enum RegularFile {
         }
     }
 
-    /// The whole file, when it is a regular file of at most `limit` bytes.
-    public static func read(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
+    /// Calls `body` with each chunk of a regular file of any size (for hashing).
+    public static func forEachChunk(_ path: String, chunkSize: Int = 1 << 20,
+                                    _ body: (UnsafeRawBufferPointer) -> Void) throws(ReadError) {
+        let fd = try openRegular(path)
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: chunkSize)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { b -> Int in
+                guard let base = b.baseAddress else { return 0 }
+                return Foundation.read(fd, base, chunkSize)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .unreadable(path, reason: String(cString: strerror(errno)))
+            }
+            if n == 0 { return }
+            buffer.withUnsafeBytes { b in body(UnsafeRawBufferPointer(rebasing: b[0..<n])) }
+        }
+    }
+
+    /// Opens a path that must be a regular file, without waiting on a FIFO swapped in.
+    static func openRegular(_ path: String) throws(ReadError) -> Int32 {
         if let kind = try nonRegularKind(path) { throw .notRegular(path, kind: kind) }
-        // O_NONBLOCK: if the path was swapped for a FIFO after the check, open does not wait.
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw .notRegular(path, kind: "not a regular file")
+        }
+        return fd
+    }
+
+    /// The whole file, when it is a regular file of at most `limit` bytes.
+    public static func read(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
+        // O_NONBLOCK: if the path was swapped for a FIFO after the check, open does not wait.
+        let fd = try openRegular(path)
         defer { close(fd) }
         var st = stat()
-        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { throw .notRegular(path, kind: "not a regular file") }
+        guard fstat(fd, &st) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
         let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(path, bytes: size, limit: limit) }
         var bytes = [UInt8](repeating: 0, count: size)
