@@ -56,10 +56,9 @@ public struct SAERun {
             return Data(train: x.rows(0..<cut), test: x.rows(cut..<x.rows), testLabels: nil,
                         name: (dataPath as NSString).lastPathComponent, sha256: try Hashing.sha256Hex(fileAt: dataPath))
         }
-        guard model.config.task["kind"]?.string == "modular_addition", let p = model.config.task["modulus"]?.number else {
+        guard let modulus = model.config.modularAdditionModulus else {
             throw RunError.noData("the model names no task data; give --data FILE.npy with its inputs")
         }
-        let modulus = Int(p)
         let (x, labels) = ModularAddition.dataset(modulus: modulus)
         let (train, test) = ModularAddition.split(count: labels.count, trainFraction: 0.5, seed: 0)
         let testX = x.gatherRows(test)

@@ -19,6 +19,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case sqlite(path: String, during: String, code: Int32, message: String)
     /// A record that cannot be stored.
     case invalidRecord(String)
+    /// The store can be read but not written here (a read-only disk, no permission).
+    case readOnly(path: String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .sqlite(let path, let during, let code, let message):
             return "\(path): SQLite failed while \(during): \(message) (SQLite result code \(code))"
         case .invalidRecord(let message): return "invalid record: \(message)"
+        case .readOnly(let path):
+            return "\(path) is read-only here; it serves check, report, gate and verify, but adding evidence needs write access"
         }
     }
 
@@ -38,6 +42,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .sqlite(_, _, let code, _): return code
         case .corrupt: return SQLITE_CORRUPT
+        case .readOnly: return SQLITE_READONLY
         case .notAStore: return nil
         default: return nil
         }
@@ -80,8 +85,10 @@ public final class EvidenceStore {
     public let path: String
     private var db: OpaquePointer?
 
-    /// Opens the store at `path`. With `create`, a missing file (and its folder)
-    /// is created; otherwise a missing file is ``StoreError/missing(path:)``.
+    /// Opens the store at `path`. With `create`, a missing file (and its folder) is
+    /// created and the store can be appended to. Without it the store is opened
+    /// read-only (a missing file is ``StoreError/missing(path:)``), which is what reading
+    /// commands want: they work on a store the user may not write, and cannot change it.
     public init(path: String, create: Bool) throws(StoreError) {
         self.path = path
         var isDirectory: ObjCBool = false
@@ -110,9 +117,32 @@ public final class EvidenceStore {
                 }
             }
         }
-        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
+        // A store opened only to read is opened read-only, so an auditor's copy on a
+        // read-only disk (or without write permission) serves check, report, gate and verify.
+        let flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        try open(path, flags: flags)
+        if create {
+            try createSchemaIfAbsent()
+        }
+        do {
+            try validateExisting()
+        } catch let error where !create && [SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_IOERR].contains((error.resultCode ?? 0) & 0xFF) {
+            // A WAL store in a folder it cannot write (no -shm can be made): read it as an
+            // immutable file, which needs no locks and no side files.
+            sqlite3_close(db)
+            db = nil
+            var components = URLComponents()
+            components.scheme = "file"
+            components.path = URL(fileURLWithPath: path).standardizedFileURL.path
+            components.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+            try open(components.string ?? path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI)
+            try validateExisting()
+        }
+    }
+
+    private func open(_ name: String, flags: Int32) throws(StoreError) {
         var handle: OpaquePointer?
-        let rc = sqlite3_open_v2(path, &handle, flags, nil)
+        let rc = sqlite3_open_v2(name, &handle, flags, nil)
         db = handle
         guard rc == SQLITE_OK else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
@@ -122,10 +152,6 @@ public final class EvidenceStore {
         }
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 30_000)
-        if create {
-            try createSchemaIfAbsent()
-        }
-        try validateExisting()
     }
 
     static func isEmptyFile(_ path: String) -> Bool {
@@ -179,7 +205,12 @@ public final class EvidenceStore {
         }
         do {
             _ = try query("SELECT count(*) FROM records") { _ in 0 }
-            if version < Self.schemaVersion { try migrate(from: version) }
+            if version < Self.schemaVersion {
+                guard sqlite3_db_readonly(db, "main") == 0 else {
+                    throw StoreError.notAStore(path: path, reason: "it has an older store schema (\(version)); open it once with a command that writes, to upgrade it")
+                }
+                try migrate(from: version)
+            }
         } catch {
             throw classify(error, during: "reading the records")
         }
@@ -436,6 +467,7 @@ public final class EvidenceStore {
         switch f.code & 0xFF {
         case SQLITE_CORRUPT: return .corrupt(path: path, message: f.message)
         case SQLITE_NOTADB: return .notAStore(path: path, reason: f.message)
+        case SQLITE_READONLY: return .readOnly(path: path)
         default: return .sqlite(path: path, during: during, code: f.code, message: f.message)
         }
     }

@@ -111,7 +111,20 @@ public struct MLPConfig: Sendable, Equatable {
             }
             layers.append(Layer(inputs: Int(inputs), outputs: Int(outputs), activation: activation, weight: weight, bias: l["bias"]?.string))
         }
-        return MLPConfig(layers: layers, weights: weights, task: o["task"]?.object ?? [:])
+        let task = o["task"]?.object ?? [:]
+        if task["kind"]?.string == "modular_addition" {
+            // The task's data set has modulus² rows: bound it before anything allocates it.
+            guard let p = task["modulus"]?.number, p == p.rounded(), p >= 2, p <= Double(ModularAddition.maxModulus) else {
+                throw .invalidConfig("`task.modulus` of a modular_addition model must be a whole number from 2 to \(ModularAddition.maxModulus)")
+            }
+        }
+        return MLPConfig(layers: layers, weights: weights, task: task)
+    }
+
+    /// The modulus of a modular-addition model's task (validated when the config was read).
+    public var modularAdditionModulus: Int? {
+        guard task["kind"]?.string == "modular_addition", let p = task["modulus"]?.number else { return nil }
+        return Int(exactly: p)
     }
 }
 

@@ -5,6 +5,9 @@ import WarrantJSON
 /// codes of a and b, trained from a seed, deterministically, so every evaluation
 /// can run offline on real weights.
 public enum ModularAddition {
+    /// The largest modulus Warrant makes a data set for (modulus² rows).
+    public static let maxModulus = 1024
+
     public struct Settings: Sendable, Equatable {
         public var modulus = 113
         public var hidden = [256, 256]

@@ -41,15 +41,15 @@ public struct MarkdownReport {
         // case; say so where a reader looks first.
         let short = report.level < .release && report.rootStatus != .supported
             ? " (a release also needs the root supported and every blocking assumption closed)" : ""
-        out += "| **Root claim** | `\(report.root ?? "none")` is **\(report.rootStatus?.rawValue ?? "undetermined")**\(short) |\n"
-        if let id = c.header?.id { out += "| **Case** | `\(id.value)` |\n" }
+        out += "| **Root claim** | \(code(report.root ?? "none")) is **\(report.rootStatus?.rawValue ?? "undetermined")**\(short) |\n"
+        if let id = c.header?.id { out += "| **Case** | \(code(id.value)) |\n" }
         if let model = c.header?.modelPath {
             let sha = analysis.evidence.flatMap { _ in modelHash(model) }
-            out += "| **Model** | `\(model.value)`\(sha.map { " (SHA-256 `\($0.prefix(16))…`)" } ?? "") |\n"
+            out += "| **Model** | \(code(model.value))\(sha.map { " (SHA-256 `\($0.prefix(16))…`)" } ?? "") |\n"
         }
         if let origin = c.header?.template { out += "| **Template** | \(origin.name) \(origin.version ?? "") |\n" }
         out += "| **Findings** | \(report.count(.error)) errors, \(report.count(.warning)) warnings, \(report.count(.info)) notes |\n"
-        out += "| **Files** | \(report.inputs.map { "`\($0)`" }.joined(separator: ", ")) |\n\n"
+        out += "| **Files** | \(report.inputs.map { code($0) }.joined(separator: ", ")) |\n\n"
 
         // The argument.
         out += "## Argument\n\n"
@@ -68,7 +68,7 @@ public struct MarkdownReport {
             }
             out += "### Overview\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: overview))\n```\n\n"
             for leg in analysis.legs {
-                out += "### Leg `\(leg.id)`\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: Set(analysis.subtree(of: leg.id))))\n```\n\n"
+                out += "### Leg \(code(leg.id))\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: Set(analysis.subtree(of: leg.id))))\n```\n\n"
             }
         }
 
@@ -80,7 +80,7 @@ public struct MarkdownReport {
                 let below = analysis.subtree(of: leg.id)
                 let open = below.filter { statuses[$0] == .open }.count
                 let defeated = below.filter { statuses[$0] == .defeated }.count
-                out += "| `\(leg.id)` | \(leg.scheming.family?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "–") | \(badge(statuses[leg.id] ?? .open)) | \(open) | \(defeated) | \(cell(leg.text?.value ?? "")) |\n"
+                out += "| \(code(leg.id)) | \(leg.scheming.family?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "–") | \(badge(statuses[leg.id] ?? .open)) | \(open) | \(defeated) | \(cell(leg.text?.value ?? "")) |\n"
             }
             out += "\n"
         }
@@ -92,12 +92,12 @@ public struct MarkdownReport {
         } else {
             out += "| Assumption | Gate | Research | Status | Discharged by / waiver | Text |\n|---|---|---|---|---|---|\n"
             for a in report.assumptions {
-                var by = a.dischargedBy.isEmpty ? "–" : a.dischargedBy.map { "`\($0)`" }.joined(separator: ", ")
+                var by = a.dischargedBy.isEmpty ? "–" : a.dischargedBy.map { code($0) }.joined(separator: ", ")
                 if let w = a.waiver {
                     by = "waived by \(cell(w.by ?? "?")) until \(w.until ?? "?")\(a.waiverExpired ? " (**expired**)" : ""): \(cell(w.reason ?? ""))"
                 }
                 let research = a.research?.rawValue.replacingOccurrences(of: "_", with: " ") ?? "–"
-                out += "| `\(a.id)` | \(a.gate.rawValue) | \(research) | \(assumptionBadge(a.status)) | \(by) | \(cell(a.text ?? "")) |\n"
+                out += "| \(code(a.id)) | \(a.gate.rawValue) | \(research) | \(assumptionBadge(a.status)) | \(by) | \(cell(a.text ?? "")) |\n"
             }
             let open = report.assumptions.filter { $0.status == .open }
             out += "\n\(report.assumptions.count) assumptions: \(open.count) open (\(open.filter { $0.gate == .blocking }.count) blocking), "
@@ -120,7 +120,7 @@ public struct MarkdownReport {
                 case .open: state = "🟡 open"
                 case .defeated: state = "🟢 refuted"
                 }
-                out += "| `\(d.id)` | \(d.challenges.map { "`\($0.written)`" }.joined(separator: ", ")) | \(state) | \(cell(d.text?.value ?? "")) |\n"
+                out += "| \(code(d.id)) | \(d.challenges.map { code($0.written) }.joined(separator: ", ")) | \(state) | \(cell(d.text?.value ?? "")) |\n"
             }
             out += "\n"
         }
@@ -129,7 +129,7 @@ public struct MarkdownReport {
         let evidence = c.nodes.filter { $0.type == .evidence }
         out += "## Evidence\n\n"
         if let store = analysis.evidence?.store {
-            out += "Judged against the evidence store `\(store.store)`: \(store.records) record\(store.records == 1 ? "" : "s"), "
+            out += "Judged against the evidence store \(code(store.store)): \(store.records) record\(store.records == 1 ? "" : "s"), "
                 + (store.head.map { "head `\($0)`" } ?? (store.records == 0 ? "empty" : "which does not verify"))
                 + (store.pinned ? ", the head the case pins or a chain extending it" : "") + ".\n\n"
         }
@@ -152,13 +152,13 @@ public struct MarkdownReport {
                 case .missing?, nil: stateText = "🟡 missing"
                 }
                 let date = record.flatMap(\.evidenceTime).map { String($0.value.prefix(10)) } ?? "–"
-                let model = record?.subject.map { s in (s.name ?? "") + (s.sha256.map { " `\($0.prefix(8))`" } ?? "") } ?? "–"
+                let model = record?.subject.map { s in cell(s.name ?? "") + (s.sha256.map { " `\($0.prefix(8))`" } ?? "") } ?? "–"
                 let requirements = (e.evidence?.requirements ?? []).map { req -> String in
-                    guard let value = record?.metrics[req.metric]?.value else { return "`\(req.text)` (no value)" }
+                    guard let value = record?.metrics[req.metric]?.value else { return "\(code(req.text)) (no value)" }
                     let ok = !value.isNaN && req.op.holds(value, req.value)
                     return "\(ok ? "✓" : "✗") \(req.metric) = \(value.isNaN ? "NaN" : JSONValue.format(value)) (\(req.op.rawValue) \(JSONValue.format(req.value)))"
                 }.joined(separator: "<br>")
-                out += "| `\(e.id)` | \(stateText) | \(record.map { "`\($0.id.prefix(12))`" } ?? "–") | \(record?.kind ?? "–") | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
+                out += "| \(code(e.id)) | \(stateText) | \(record.map { "`\($0.id.prefix(12))`" } ?? "–") | \(record.map { cell($0.kind) } ?? "–") | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
             }
             out += "\n"
         }
@@ -183,7 +183,7 @@ public struct MarkdownReport {
             out += "| Severity | Rule | Where | Message |\n|---|---|---|---|\n"
             for f in shown {
                 let name = Rules.find(f.rule)?.name ?? ""
-                out += "| \(f.severity.rawValue) | `\(f.rule)` \(name) | \(f.location.map { "`\($0)`" } ?? "–") | \(cell(f.message)) |\n"
+                out += "| \(f.severity.rawValue) | `\(f.rule)` \(name) | \(f.location.map { code("\($0)") } ?? "–") | \(cell(f.message)) |\n"
             }
             out += "\n"
         }
@@ -221,8 +221,49 @@ public struct MarkdownReport {
 
     func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "–" : "\(Int((Double(a) / Double(b) * 100).rounded()))%" }
 
-    /// Text safe inside a Markdown table cell.
+    /// Text from the case (or a record) safe inside a Markdown table cell: one line, no
+    /// raw HTML (`<script>`, `<img onerror>`), no links or images that the text did not
+    /// earn (`[x](javascript:...)`), no control characters.
     func cell(_ s: String) -> String {
-        s.split(whereSeparator: \.isNewline).joined(separator: " ").replacingOccurrences(of: "|", with: "\\|")
+        MarkdownText.escape(s)
+    }
+
+    /// An identifier or path as inline code: backticks cannot end the span early and a
+    /// newline cannot start a new table row.
+    func code(_ s: String) -> String {
+        MarkdownText.code(s)
+    }
+}
+
+/// Escaping for text that comes from a case or a record, which may be hostile.
+public enum MarkdownText {
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\n", "\r", "\t": out += " "
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "|": out += "\\|"
+            case "[", "]", "`", "*", "_", "\\": out += "\\" + String(scalar)
+            default:
+                if scalar.properties.generalCategory == .control { out += " " } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    public static func code(_ s: String) -> String {
+        var out = ""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "`": out += "'"
+            case "|": out += "\\|"
+            default:
+                if scalar.properties.generalCategory == .control { out += " " } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return "`" + out + "`"
     }
 }

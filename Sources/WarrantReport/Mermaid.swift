@@ -67,7 +67,10 @@ public enum MermaidDiagram {
             case "<": out += "#lt;"
             case ">": out += "#gt;"
             case "#": out += "#35;"
-            default: out.append(ch)
+            case "`": out += "#96;"
+            default:
+                // A newline or a control character would end the label, or the diagram.
+                if ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { out += " " } else { out.append(ch) }
             }
         }
         return out

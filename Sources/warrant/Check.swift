@@ -72,8 +72,8 @@ struct Check: ParsableCommand {
                 for finding in analysis.report.findings {
                     print(renderer.render(finding))
                 }
-                if let line = analysis.storeLine { print(line) }
-                print("\(analysis.report.inputs.joined(separator: " ")): \(analysis.report.summaryLine)")
+                if let line = analysis.storeLine { print(TerminalText.sanitize(line)) }
+                print(TerminalText.sanitize("\(analysis.report.inputs.joined(separator: " ")): \(analysis.report.summaryLine)"))
             }
         }
         if failed { throw ExitCode(exitCode) }

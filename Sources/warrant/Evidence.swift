@@ -283,7 +283,7 @@ struct EvidenceList: ParsableCommand {
             for r in records {
                 let metrics = r.metrics.keys.sorted().prefix(4).map { "\($0)=\(r.metrics[$0]!.value.isNaN ? "NaN" : JSONValue.format(r.metrics[$0]!.value))" }
                     .joined(separator: " ")
-                print("\(r.id.prefix(12))  \(r.producer.time)  \(r.kind.padding(toLength: 22, withPad: " ", startingAt: 0))  \(r.subject?.name ?? "-")  \(metrics)")
+                print(TerminalText.sanitize("\(r.id.prefix(12))  \(r.producer.time)  \(r.kind.padding(toLength: 22, withPad: " ", startingAt: 0))  \(r.subject?.name ?? "-")  \(metrics)"))
             }
             if records.isEmpty { print("no records") }
         }

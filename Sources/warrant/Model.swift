@@ -117,11 +117,11 @@ struct ModelActivations: ParsableCommand {
 
     func run() throws {
         let model = try loadModel(config)
-        guard model.config.task["kind"]?.string == "modular_addition", let p = model.config.task["modulus"]?.number else {
+        guard let p = model.config.modularAdditionModulus else {
             printError("error: this model's config names no task data (only modular_addition models carry their data)")
             throw ExitCode(2)
         }
-        let (x, _) = ModularAddition.dataset(modulus: Int(p))
+        let (x, _) = ModularAddition.dataset(modulus: p)
         guard let activations = model.forward(x)[layer] else {
             printError("error: no activation '\(layer)'; this model has: \(model.config.activationNames.joined(separator: ", "))")
             throw ExitCode(2)

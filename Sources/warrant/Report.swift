@@ -95,8 +95,8 @@ struct Gate: ParsableCommand {
             for a in analyses {
                 var renderer = DiagnosticRenderer(sources: a.loaded.sources)
                 for f in a.report.findings { text += renderer.render(f) + "\n" }
-                if let line = a.storeLine { text += line + "\n" }
-                text += "\(a.report.inputs.joined(separator: " ")): \(a.report.summaryLine)\n"
+                if let line = a.storeLine { text += TerminalText.sanitize(line) + "\n" }
+                text += TerminalText.sanitize("\(a.report.inputs.joined(separator: " ")): \(a.report.summaryLine)") + "\n"
             }
         case .json:
             text = CheckOutput(reports: analyses.map(\.report), level: level ?? analyses.first?.report.level ?? .draft,

@@ -102,7 +102,7 @@ struct IntegrityTests {
     func forgedDerived() throws {
         let dir = try Scratch()
         let (path, storePath) = try importedCase(dir)
-        let store = try EvidenceStore(path: storePath, create: false)
+        let store = try EvidenceStore(path: storePath, create: true)
         var forged = try #require(store.records().first)
         forged.metrics["accuracy"] = .init(0.01)
         try store.append(forged)
@@ -295,7 +295,7 @@ struct IntegrityTests {
         let (_, storePath) = try importedCase(dir)
         var head: ChainHead
         do {
-            let store = try EvidenceStore(path: storePath, create: false)
+            let store = try EvidenceStore(path: storePath, create: true)
             try store.append(sampleRecord(1))
             head = try store.head()
         }
@@ -305,7 +305,7 @@ struct IntegrityTests {
         var expected = ""
         switch attackName {
         case "extends":
-            try EvidenceStore(path: storePath, create: false).append(sampleRecord(2))
+            try EvidenceStore(path: storePath, create: true).append(sampleRecord(2))
         case "deleted-last":
             try attack(storePath, "DELETE FROM records WHERE seq = (SELECT max(seq) FROM records)")
             #expect(try EvidenceStore(path: storePath, create: false).verify().isValid, "the chain alone cannot tell")

@@ -22,16 +22,16 @@ public struct DiagnosticRenderer: Sendable {
 
     public mutating func render(_ finding: Finding) -> String {
         var out = ""
-        if let loc = finding.location { out += "\(loc): " }
-        out += paint(finding.severity.rawValue, finding.severity) + "[\(finding.rule)]: " + finding.message + "\n"
+        if let loc = finding.location { out += TerminalText.sanitize("\(loc)") + ": " }
+        out += paint(finding.severity.rawValue, finding.severity) + "[\(finding.rule)]: " + TerminalText.sanitize(finding.message) + "\n"
         if let loc = finding.location, let quoted = quote(loc) {
             out += quoted
         }
         let gutter = "      "
-        if let hint = finding.hint { out += "\(gutter)= hint: \(hint)\n" }
+        if let hint = finding.hint { out += "\(gutter)= hint: \(TerminalText.sanitize(hint))\n" }
         for note in finding.notes {
-            out += "\(gutter)= note: \(note.message)"
-            if let l = note.location { out += " (\(l))" }
+            out += "\(gutter)= note: \(TerminalText.sanitize(note.message))"
+            if let l = note.location { out += " (\(TerminalText.sanitize("\(l)")))" }
             out += "\n"
         }
         return out
@@ -55,6 +55,7 @@ public struct DiagnosticRenderer: Sendable {
         var line = String(decoding: utf8[begin..<end], as: UTF8.self)
         if line.hasSuffix("\r") { line.removeLast() }
         if line.count > 200 { line = String(line.prefix(200)) + " ..." }
+        line = TerminalText.sanitize(line, keepTabs: true)
         let number = String(loc.line)
         let pad = String(repeating: " ", count: max(0, 5 - number.count))
         var caret = ""
@@ -86,5 +87,26 @@ extension CheckReport {
         line += [plural(e, "error"), plural(w, "warning"), plural(i, "note")].joined(separator: ", ")
         if let root, let status = rootStatus { line += "; root \(root) is \(status.rawValue)" }
         return line
+    }
+}
+
+/// Text from a case or a record made safe for a terminal or a CI log: an ANSI escape in a
+/// node's text must not recolour or rewrite the screen, and a newline in an id must not
+/// start a line that a CI system reads as its own (`::error ...`). Control characters are
+/// shown as `\u{..}` escapes; a newline as `\n`.
+public enum TerminalText {
+    public static func sanitize(_ s: String, keepTabs: Bool = false) -> String {
+        guard s.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return s }
+        var out = ""
+        for scalar in s.unicodeScalars {
+            if scalar.properties.generalCategory != .control || (keepTabs && scalar == "\t") {
+                out.unicodeScalars.append(scalar)
+            } else if scalar == "\n" {
+                out += "\\n"
+            } else {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            }
+        }
+        return out
     }
 }

@@ -102,7 +102,9 @@ public struct CaseLoader: Sendable {
         return compose(bytes: bytes, path: path)
     }
 
-    func compose(bytes: [UInt8], path: String) -> ParsedFile {
+    func compose(bytes input: [UInt8], path: String) -> ParsedFile {
+        // A UTF-8 byte order mark, as some Windows editors write, is not part of the YAML.
+        let bytes = input.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(input.dropFirst(3)) : input
         let text = String(decoding: bytes, as: UTF8.self)
         var findings: [Finding] = []
         var root: YAMLNode?
