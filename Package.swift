@@ -77,7 +77,7 @@ let package = Package(
         // Benchmarks live beside the code but outside the test suite; run them in release.
         .executableTarget(
             name: "warrant-benchmarks",
-            dependencies: ["WarrantCore", "WarrantNumerics", "WarrantEvals"],
+            dependencies: ["WarrantCore", "WarrantNumerics", "WarrantEvals", "WarrantReport"],
             path: "Benchmarks/warrant-benchmarks"
         ),
         .testTarget(

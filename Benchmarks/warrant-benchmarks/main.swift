@@ -1,6 +1,7 @@
 // Benchmarks for Warrant, outside the test suite. Run them in release:
 //
 //   swift run -c release warrant-benchmarks check-scale [SIZES...]
+//   swift run -c release warrant-benchmarks wide-scale [SIZES...]
 //
 // `check-scale` writes generated cases of 1k, 10k and 100k nodes (or the given
 // sizes) to a temporary directory, then loads and checks each in a fresh child
@@ -10,6 +11,7 @@ import Foundation
 import WarrantCore
 import WarrantNumerics
 import WarrantEvals
+import WarrantReport
 
 /// A case of about `nodes` nodes, shaped like a real one: a root claim, a
 /// strategy per leg, claims under each strategy, each claim with evidence, an
@@ -112,12 +114,59 @@ func checkScale(sizes: [Int]) throws {
     }
 }
 
+/// A root claim with `children` evidence nodes under it: the shape that made `report`
+/// and `diff` quadratic in a node's children.
+func generateWideCase(children: Int, changed: Bool = false) -> String {
+    var out = "warrant: 1\ncase: { id: wide-\(children) }\nnodes:\n  G1:\n    type: claim\n    text: The root holds.\n    supported_by: ["
+    out.reserveCapacity(children * 70)
+    out += (0..<children).map { "E\($0)" }.joined(separator: ", ") + "]\n"
+    for i in 0..<children {
+        out += "  E\(i): { type: evidence, text: \"Evaluation \(i)\(changed && i == children / 2 ? " (re-run)" : "")\", record: 0123456789abcdef }\n"
+    }
+    return out
+}
+
+/// check, report, the CI formats and diff of wide cases, in process, best of 3 each.
+func wideScale(sizes: [Int]) throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-wide-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    print("one node with N children: load + check, report, SARIF + JUnit, diff (best of 3, seconds)")
+    print("children   check     report    gate      diff      report s/1k children")
+    for size in sizes {
+        let old = dir.appendingPathComponent("old-\(size).yaml").path, new = dir.appendingPathComponent("new-\(size).yaml").path
+        try Data(generateWideCase(children: size).utf8).write(to: URL(fileURLWithPath: old))
+        try Data(generateWideCase(children: size, changed: true).utf8).write(to: URL(fileURLWithPath: new))
+        func best(_ body: () throws -> Void) rethrows -> Double {
+            var t = Double.infinity
+            for _ in 0..<3 { let start = now(); try body(); t = min(t, now() - start) }
+            return t
+        }
+        func analyse(_ path: String) throws -> CaseAnalysis {
+            let loaded = try CaseLoader().load(paths: [path])[0]
+            return CaseAnalysis(loaded: loaded, report: Checker.check(loaded, options: CheckOptions(level: .draft)), evidence: nil)
+        }
+        var a = try analyse(old)
+        let check = try best { a = try analyse(old) }
+        var bytes = 0
+        let report = best { bytes = MarkdownReport(analysis: a).render().utf8.count }
+        let gate = best { bytes += SARIF.render([a]).utf8.count + JUnit.render([a]).utf8.count }
+        let b = try analyse(new)
+        let diff = best { bytes += CaseDiff(old: a, new: b).text().utf8.count }
+        print(String(format: "%-10d %-9.3f %-9.3f %-9.3f %-9.3f %.4f", size, check, report, gate, diff, report / Double(size) * 1000))
+        _ = bytes
+    }
+}
+
 // Measure the kernel `warrant` itself runs with (see OpenBLAS.reexecWithFasterCoreIfAvailable).
 OpenBLAS.reexecWithFasterCoreIfAvailable()
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "check-one":
     try checkOne(path: arguments[1], runs: 3)
+case "wide-scale":
+    let sizes = arguments.dropFirst().compactMap { Int($0) }
+    try wideScale(sizes: sizes.isEmpty ? [1_000, 10_000, 100_000] : sizes)
 case "check-scale":
     let sizes = arguments.dropFirst().compactMap { Int($0) }
     try checkScale(sizes: sizes.isEmpty ? [1_000, 10_000, 100_000] : sizes)

@@ -22,8 +22,14 @@ public struct CaseDiff: Sendable {
         let oldIDs = Set(a.nodes.map(\.id)), newIDs = Set(b.nodes.map(\.id))
         let added = newIDs.subtracting(oldIDs), removed = oldIDs.subtracting(newIDs)
         var changes: [Change] = []
+        // Who refers to each node, built once (looking it up per added node was quadratic).
+        var referrers: [String: [String]] = [:]
+        for p in b.nodes where !added.isEmpty {
+            var named = Set<String>()
+            for r in p.allReferences where named.insert(r.reference.target).inserted { referrers[r.reference.target, default: []].append(p.id) }
+        }
         for node in b.nodes where added.contains(node.id) {
-            let parents = b.nodes.filter { p in p.allReferences.contains { $0.reference.target == node.id } }.map(\.id)
+            let parents = referrers[node.id] ?? []
             changes.append(.added(id: node.id, type: node.type, text: node.text?.value ?? "", attachedTo: parents))
         }
         for node in a.nodes where removed.contains(node.id) {
@@ -39,8 +45,9 @@ public struct CaseDiff: Sendable {
             if before.text?.value != node.text?.value { what.append("text") }
             func links(_ name: String, _ x: [Reference], _ y: [Reference], folding: Bool) {
                 let xs = x.map(\.written), ys = y.map(\.written)
-                let plus = ys.filter { !xs.contains($0) && !(folding && added.contains($0)) }
-                let minus = xs.filter { !ys.contains($0) && !(folding && removed.contains($0)) }
+                let xSet = Set(xs), ySet = Set(ys)
+                let plus = ys.filter { !xSet.contains($0) && !(folding && added.contains($0)) }
+                let minus = xs.filter { !ySet.contains($0) && !(folding && removed.contains($0)) }
                 if !plus.isEmpty { what.append("\(name) +" + plus.joined(separator: ", +")) }
                 if !minus.isEmpty { what.append("\(name) −" + minus.joined(separator: ", −")) }
             }
@@ -79,10 +86,15 @@ public struct CaseDiff: Sendable {
         for node in c.nodes {
             for ref in node.supportedBy + node.inContextOf + node.dischargedBy { parents[ref.target, default: []].append(node.id) }
         }
+        // Nodes whose parents an earlier search already walked: everything above them was
+        // seen then, and what changed there was folded into that earlier change. Skipping
+        // them keeps the whole fold linear in the case.
+        var expanded = Set<String>()
         func ancestors(_ id: String) -> [String] {
             var seen = Set([id]), order: [String] = [], queue = [id], head = 0
             while head < queue.count {
                 let x = queue[head]; head += 1
+                guard expanded.insert(x).inserted else { continue }
                 for p in parents[x] ?? [] where seen.insert(p).inserted { order.append(p); queue.append(p) }
             }
             return order

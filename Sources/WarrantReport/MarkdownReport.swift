@@ -66,9 +66,11 @@ public struct MarkdownReport {
                 for ref in r.supportedBy + r.inContextOf { overview.insert(ref.target) }
                 for leg in analysis.legs { overview.insert(leg.id) }
             }
-            out += "### Overview\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: overview))\n```\n\n"
+            let statuses = analysis.statusByID
+            out += "### Overview\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: overview, statuses: statuses))\n```\n\n"
             for leg in analysis.legs {
-                out += "### Leg \(code(leg.id))\n\n```mermaid\n\(MermaidDiagram.flowchart(analysis, only: Set(analysis.subtree(of: leg.id))))\n```\n\n"
+                let diagram = MermaidDiagram.flowchart(analysis, only: Set(analysis.subtree(of: leg.id)), statuses: statuses)
+                out += "### Leg \(code(leg.id))\n\n```mermaid\n\(diagram)\n```\n\n"
             }
         }
 

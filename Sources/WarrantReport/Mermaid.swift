@@ -8,11 +8,14 @@ public enum MermaidDiagram {
     /// Above this many nodes, the report draws one diagram per leg.
     public static let maximumNodesPerDiagram = 60
 
-    /// One diagram of the given nodes (all, when `only` is nil), in case order.
-    public static func flowchart(_ analysis: CaseAnalysis, only: Set<String>? = nil) -> String {
+    /// One diagram of the given nodes (all, when `only` is nil), in case order. Its cost is
+    /// in the size of the diagram, not of the case (the report draws one per leg), given
+    /// `statuses` computed once by the caller.
+    public static func flowchart(_ analysis: CaseAnalysis, only: Set<String>? = nil,
+                                 statuses given: [String: NodeStatus]? = nil) -> String {
         let c = analysis.assuranceCase
-        let statuses = analysis.statusByID
-        let nodes = c.nodes.filter { only?.contains($0.id) ?? true }
+        let statuses = given ?? analysis.statusByID
+        let nodes = only.map { ids in ids.compactMap { c.index[$0] }.sorted().map { c.nodes[$0] } } ?? c.nodes
         var ids: [String: String] = [:]
         for (k, node) in nodes.enumerated() { ids[node.id] = "n\(k)" }
         var lines = ["flowchart TD"]
