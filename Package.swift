@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "WarrantFiles", targets: ["WarrantFiles"]),
         .library(name: "WarrantEvidence", targets: ["WarrantEvidence"]),
         .library(name: "WarrantNumerics", targets: ["WarrantNumerics"]),
+        .library(name: "WarrantJSON", targets: ["WarrantJSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),

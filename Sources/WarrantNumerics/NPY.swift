@@ -1,4 +1,5 @@
 import Foundation
+import WarrantFiles
 
 /// NumPy `.npy` arrays (format versions 1–3), little-endian `f4`/`f8`, C order.
 public struct NPYArray: Sendable, Equatable {
@@ -92,8 +93,9 @@ public struct NPYArray: Sendable, Equatable {
         return out
     }
 
+    /// Writes the file whole through a temporary file; a device or FIFO is refused.
     public func write(to path: String) throws {
-        try Data(encoded()).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(encoded(), to: path)
     }
 }
 

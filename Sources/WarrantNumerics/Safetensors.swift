@@ -1,4 +1,5 @@
 import Foundation
+import WarrantFiles
 import WarrantJSON
 
 /// A safetensors file (the format PyTorch users export weights in): an 8-byte
@@ -165,7 +166,8 @@ public struct SafetensorsWriter {
         return out
     }
 
+    /// Writes the file whole through a temporary file; a device or FIFO is refused.
     public func write(to path: String) throws {
-        try Data(encoded()).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try OutputFile.write(encoded(), to: path)
     }
 }

@@ -129,7 +129,7 @@ struct ModelActivations: ParsableCommand {
         do {
             try NPYArray(shape: [activations.rows, activations.cols], dtype: .f32, values: activations.storage.map(Double.init)).write(to: out)
         } catch {
-            printError("error: cannot write \(out): \(error.localizedDescription)")
+            printError("error: \(error)")
             throw ExitCode(2)
         }
         print("wrote \(out): \(activations.rows) × \(activations.cols) float32")

@@ -87,6 +87,20 @@ public struct CaseLoader: Sendable {
         return results
     }
 
+    /// Loads one file given as bytes, as if read from `path` (the name used in findings,
+    /// and the folder its `uses` are resolved against and confined to). For editors,
+    /// servers and fuzzers that hold the text already.
+    public func load(bytes: [UInt8], path: String, format: InputFormat = .auto) -> [LoadResult] {
+        let parsed = compose(bytes: bytes, path: path)
+        let isWarrant: Bool
+        switch format {
+        case .warrant: isWarrant = true
+        case .gsn2x: isWarrant = false
+        case .auto: isWarrant = parsed.root?.mapping != nil ? parsed.root?["warrant"] != nil : !path.hasSuffix(".gsn.yaml")
+        }
+        return isWarrant ? [loadWarrant(rootPath: path, parsed: parsed)] : [GSN2XReader(loader: self).load([(path, parsed)])]
+    }
+
     // MARK: Reading and composing files
 
     struct ParsedFile: Sendable {
