@@ -43,7 +43,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .sqlite(_, _, let code, _): return code
         case .corrupt: return SQLITE_CORRUPT
         case .readOnly: return SQLITE_READONLY
-        case .notAStore: return nil
         default: return nil
         }
     }

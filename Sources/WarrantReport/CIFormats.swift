@@ -52,16 +52,25 @@ public enum SARIF {
                 ])
             }),
         ])
-        let run: JSONValue = .object([
+        var run: [String: JSONValue] = [
             "tool": .object(["driver": driver]),
             "results": .array(results),
             "artifacts": .array(artifacts.map { .object(["location": .object(["uri": .string(uri($0))])]) }),
             "columnKind": .string("unicodeCodePoints"),
-        ])
+        ]
+        // The evidence the verdict was about: each store and its verified chain head.
+        let stores = analyses.compactMap { $0.evidence?.store }
+        if !stores.isEmpty {
+            run["properties"] = .object(["evidenceStores": .array(stores.map { s in
+                .object(["store": .string(s.store), "records": .number(Double(s.records)),
+                         "head": s.head.map(JSONValue.string) ?? .null, "pinned": .bool(s.pinned)])
+            })])
+        }
+        let runValue: JSONValue = .object(run)
         let log: JSONValue = .object([
             "$schema": .string("https://json.schemastore.org/sarif-2.1.0.json"),
             "version": .string("2.1.0"),
-            "runs": .array([run]),
+            "runs": .array([runValue]),
         ])
         return log.pretty + "\n"
     }
@@ -92,7 +101,12 @@ public enum JUnit {
             let name = analysis.assuranceCase.header?.id?.value ?? report.inputs.joined(separator: " ")
             let failed = failing(analysis)
             out += "  <testsuite name=\"\(xml(name))\" tests=\"\(Rules.all.count)\" failures=\"\(failed.count)\" errors=\"0\" skipped=\"0\">\n"
-            out += "    <properties><property name=\"level\" value=\"\(report.level.rawValue)\"/><property name=\"root_status\" value=\"\(report.rootStatus?.rawValue ?? "none")\"/></properties>\n"
+            var properties = "<property name=\"level\" value=\"\(report.level.rawValue)\"/><property name=\"root_status\" value=\"\(report.rootStatus?.rawValue ?? "none")\"/>"
+            if let store = analysis.evidence?.store {
+                properties += "<property name=\"evidence_store\" value=\"\(xml(store.store))\"/><property name=\"evidence_records\" value=\"\(store.records)\"/>"
+                properties += "<property name=\"evidence_head\" value=\"\(store.head ?? "")\"/><property name=\"evidence_head_pinned\" value=\"\(store.pinned)\"/>"
+            }
+            out += "    <properties>\(properties)</properties>\n"
             for rule in Rules.all {
                 let findings = report.findings.filter { $0.rule == rule.id && counts($0, report) }
                 out += "    <testcase classname=\"warrant.\(rule.family.rawValue)\" name=\"\(rule.id) \(rule.name)\""

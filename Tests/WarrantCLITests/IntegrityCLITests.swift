@@ -93,6 +93,13 @@ struct IntegrityCLITests {
         #expect(passing.stdout.contains("(extends the pinned head)"))
         let json = try CLI.run(["check", "--format", "json", "case.yaml"], in: dir.url)
         #expect(json.stdout.contains("\"pinned\" : true"), "\(json.stdout)")
+        let headID = String(pin.split(separator: "\"")[1])
+        let sarif = try CLI.run(["gate", "--format", "sarif", "case.yaml"], in: dir.url)
+        #expect(sarif.stdout.contains("\"evidenceStores\"") && sarif.stdout.contains(headID), "SARIF names the head it judged")
+        let junit = try CLI.run(["gate", "--format", "junit", "case.yaml"], in: dir.url)
+        #expect(junit.stdout.contains("<property name=\"evidence_head\" value=\"\(headID)\"/>"))
+        let report = try CLI.run(["report", "case.yaml"], in: dir.url)
+        #expect(report.stdout.contains("head `\(headID)`, the head the case pins"), "\(report.stdout)")
 
         try sqlite(dir, "DELETE FROM records")
         #expect(try CLI.run(["evidence", "verify", "--case", "case.yaml"], in: dir.url).status == 0, "an empty chain verifies")
