@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WarrantFiles
 import WarrantCore
 
 struct Init: ParsableCommand {
@@ -76,15 +77,15 @@ struct Init: ParsableCommand {
             for name in Self.placeholders(in: text) { leftovers[name, default: 0] += 1 }
             outputs.append((path, text))
         }
-        do {
-            for output in outputs {
-                let url = URL(fileURLWithPath: output.path)
-                try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                try Data(output.text.utf8).write(to: url, options: .atomic)
+        for output in outputs {
+            let folder = (output.path as NSString).deletingLastPathComponent
+            do {
+                try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            } catch {
+                printError("error: cannot create \(folder): \(error.localizedDescription)")
+                throw ExitCode(2)
             }
-        } catch {
-            printError("error: cannot write into \(directory): \(error.localizedDescription)")
-            throw ExitCode(2)
+            try writeOutput(output.text, to: output.path, inputs: InputFiles())
         }
         print("Wrote \(outputs.count) files from template '\(template)' into \(directory)/:")
         for output in outputs { print("  \(output.path)") }
