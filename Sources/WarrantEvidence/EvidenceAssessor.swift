@@ -120,8 +120,9 @@ public struct EvidenceAssessor {
         // suspect: report it once, and no evidence passes.
         var chainBroken = false
         let pin = c.header?.evidenceHead
+        var usable = VerifiedRecords(records: [])
         if let store {
-            let verification = try store.verify()
+            let (verification, verified) = try store.verifiedRecords()
             var pinHolds = false
             if let problem = verification.firstProblem {
                 chainBroken = true
@@ -129,30 +130,47 @@ public struct EvidenceAssessor {
                      "the evidence store \(store.path) does not verify: record #\(problem.sequence) (\(problem.id.prefix(12))) \(problem.problem)",
                      hint: "run `warrant evidence verify` for details")
             }
-            if let pin {
-                let atPin = try store.id(atPosition: pin.records)
-                if verification.recordCount < pin.records {
+            var afterPin = 0
+            if let pin, verification.isValid {
+                if verified.count < pin.records {
                     chainBroken = true
                     emit(Rules.evidenceTampered, pin.location,
-                         "the store holds \(verification.recordCount) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed",
+                         "the store holds \(verified.count) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed",
                          hint: "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)")
-                } else if atPin != pin.id {
+                } else if verified[pin.records - 1].id != pin.id {
                     chainBroken = true
                     emit(Rules.evidenceTampered, pin.location,
-                         "record #\(pin.records) of the store is \(atPin?.prefix(12) ?? "missing"), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked",
+                         "record #\(pin.records) of the store is \(verified[pin.records - 1].id.prefix(12)), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked",
                          hint: "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)")
                 } else {
-                    pinHolds = verification.isValid
+                    pinHolds = true
+                    // The case was judged against the pinned records: what was appended since
+                    // (by a build, or by anyone who can write the store) counts once re-pinned.
+                    afterPin = verified.count - pin.records
+                    usable = VerifiedRecords(records: Array(verified.prefix(pin.records)))
                 }
+            } else if let pin {
+                // The chain is already reported broken; say what became of the pinned head too.
+                let atPin = try store.id(atPosition: pin.records)
+                if verification.recordCount < pin.records {
+                    emit(Rules.evidenceTampered, pin.location,
+                         "the store holds \(verification.recordCount) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed")
+                } else if atPin != pin.id {
+                    emit(Rules.evidenceTampered, pin.location,
+                         "record #\(pin.records) of the store is \(atPin?.prefix(12) ?? "missing"), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked")
+                }
+            } else {
+                usable = VerifiedRecords(records: verified)
             }
             result.store = .init(store: store.path, records: verification.recordCount,
-                                 head: verification.isValid ? verification.head : nil, pinned: pinHolds)
+                                 head: verification.isValid ? verification.head : nil, pinned: pinHolds, afterPin: afterPin)
         } else if let pin {
             chainBroken = true
             emit(Rules.evidenceTampered, pin.location,
                  "the case pins a chain of \(pin.records) records, but there is no evidence store",
                  hint: "point --store at the store the case was judged against")
         }
+        var derivations = Derivations()
 
         for node in c.nodes where node.type == .evidence {
             guard let spec = node.evidence, spec.isLinked else {
@@ -163,9 +181,11 @@ public struct EvidenceAssessor {
                      node: node.id)
                 continue
             }
-            let (state, record, at) = try judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge, scope: loaded.scope)
+            let (state, record, at) = judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge, scope: loaded.scope,
+                                            records: usable, derivations: &derivations)
             var final = state
-            if chainBroken, case .passing = state { final = .tampered("the store's hash chain is broken or does not extend the pinned head") }
+            // Nothing from a store that does not verify is believed, passing or not.
+            if chainBroken, spec.file == nil { final = .tampered("the store's hash chain is broken or does not extend the pinned head") }
             result.states[node.id] = final
             if let record { result.records[node.id] = record }
             switch final {
@@ -204,7 +224,8 @@ public struct EvidenceAssessor {
     /// The Inspect logs a case names are read once each, at most this large.
     static let maxLogBytes = InspectImporter.maxLogBytes
 
-    func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?, scope: ReadScope) throws(StoreError)
+    func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?, scope: ReadScope,
+               records: VerifiedRecords, derivations: inout Derivations)
         -> (EvidenceState, EvidenceRecord?, SourceLocation)
     {
         let file = node.location.file
@@ -236,7 +257,7 @@ public struct EvidenceAssessor {
         var notDerived: String?
         if let id = spec.record {
             at = id.location
-            record = try store.record(id: id.value)
+            record = records.record(id: id.value)
             if record == nil { return (.missing("no record '\(id.value)' in \(store.path)"), nil, at) }
             if record?.source?["sha256"]?.string != nil {
                 notDerived = "it came from a file the case does not name, so it cannot be re-derived (name the log with `source: { inspect: PATH }`)"
@@ -253,9 +274,12 @@ public struct EvidenceAssessor {
                 return (.missing("the Inspect log cannot be read: \(error)"), nil, at)
             }
             let sha = Hashing.sha256Hex(bytes)
-            let imported = try store.records(sourceSHA256: sha)
+            if let pinned = spec.fileSHA256, pinned.value != sha {
+                return (.tampered("the log \(path) has SHA-256 \(sha.prefix(16))..., but the case pins \(pinned.value.prefix(16))..."), nil, pinned.location)
+            }
+            let imported = records.bySource[sha] ?? []
             guard let latest = imported.last else {
-                if let old = try store.records().last(where: { r in
+                if let old = records.records.last(where: { r in
                     r.source?["path"]?.string.map { CaseLoader.normalize($0) == CaseLoader.normalize(path) } ?? false
                 }) {
                     return (.stale("the log \(path) changed since it was imported (record \(old.id.prefix(12)))"), old, at)
@@ -263,20 +287,30 @@ public struct EvidenceAssessor {
                 return (.missing("the Inspect log \(path) has not been imported into \(store.path)"), nil, at)
             }
             record = latest
-            // Derive every record of this log again from the log itself and compare.
+            // Derive the log's record again from the log itself (once per log), and compare
+            // every record imported from it.
+            let fresh = derivations.derive(sha: sha, log: bytes, path: path)
             for candidate in imported {
-                if let difference = Self.rederivationDifference(candidate, log: bytes, path: path) {
+                if let difference = Self.difference(candidate, from: fresh) {
                     return (.tampered("record \(candidate.id.prefix(12)) differs from the log it was imported from: \(difference)"), candidate, at)
                 }
             }
             if let edits = latest.source?["edited_scores"]?.number, edits > 0 {
                 notDerived = "\(JSONValue.format(edits)) of the log's scores were edited after the run"
+            } else if let updates = latest.source?["log_updates"]?.number, updates > 0 {
+                notDerived = "the log was edited after the run (\(JSONValue.format(updates)) log update\(updates == 1 ? "" : "s"))"
+            }
+            if let status = latest.source?["status"]?.string, status != "success" {
+                return (.stale("the log's run did not succeed (status '\(status)'); only a complete run is evidence"), latest, at)
+            }
+            if latest.source?["invalidated"]?.bool == true {
+                return (.stale("the log has invalidated samples, so its scores are not the run's"), latest, at)
             }
         } else if let recipe = spec.evaluation {
             at = recipe.location
             var config = Self.json(recipe)
             let method = config.removeValue(forKey: "method")?.string ?? ""
-            let candidates = try store.records(method: method)
+            let candidates = records.byMethod[method] ?? []
             let maxAge = spec.maxAgeSeconds ?? policyAge
             switch RecordMatcher.match(method: method, configuration: config, modelSHA256: modelSHA,
                                        currentVersion: methodVersions[method], maxAge: maxAge, now: now, in: candidates) {
@@ -328,6 +362,8 @@ public struct EvidenceAssessor {
             }
             if metric.value.isNaN {
                 failures.append(.init("`\(requirement.text)`: \(requirement.metric) is NaN (unscored)", at: requirement.location))
+            } else if !metric.value.isFinite {
+                failures.append(.init("`\(requirement.text)`: \(requirement.metric) is \(metric.value > 0 ? "" : "-")Infinity, not a measurement", at: requirement.location))
             } else if !requirement.op.holds(metric.value, requirement.value) {
                 failures.append(.init("\(requirement.metric) = \(JSONValue.format(metric.value)), required \(requirement.op.rawValue) \(JSONValue.format(requirement.value))",
                                       at: requirement.location))
@@ -344,36 +380,29 @@ public struct EvidenceAssessor {
     }
 
     /// What differs between a record imported from an Inspect log and the record the
-    /// same log gives when it is imported again, or nil when they agree. Metrics are
-    /// compared one by one (bit for bit; NaN equals NaN), and so are the facts about the
-    /// run the record keeps (task, status, creation time, invalidation, edited scores).
-    static func rederivationDifference(_ record: EvidenceRecord, log: [UInt8], path: String) -> String? {
-        var options = InspectImporter.Options()
-        options.allowIncomplete = true
-        options.allowInvalidated = true
-        options.kind = record.kind
-        let fresh: EvidenceRecord
-        do {
-            // The log's own time is judged by the freshness rule; here only its content counts.
-            fresh = try InspectImporter.record(fromLog: log, path: path, options: options, producer: record.producer,
-                                               now: .distantFuture)
-        } catch {
-            return "the log no longer imports (\(error))"
+    /// same log gives when it is imported again (`fresh`), or nil when they agree. Metrics
+    /// are compared one by one (as numbers; NaN equals NaN), and so are the facts about the
+    /// run the record keeps (type, task, status, creation time, invalidation, edits).
+    static func difference(_ record: EvidenceRecord, from fresh: Result<EvidenceRecord, InspectImporter.ImportError>) -> String? {
+        let derived: EvidenceRecord
+        switch fresh {
+        case .success(let r): derived = r
+        case .failure(let error): return "the log no longer imports (\(error))"
         }
         func show(_ m: EvidenceRecord.Metric?) -> String {
             m.map { $0.value.isNaN ? "NaN" : JSONValue.format($0.value) } ?? "absent"
         }
-        for name in Set(record.metrics.keys).union(fresh.metrics.keys).sorted() {
-            let a = record.metrics[name], b = fresh.metrics[name]
-            let same = a.map { x in b.map { y in x.value.bitPattern == y.value.bitPattern || (x.value.isNaN && y.value.isNaN) } ?? false } ?? (b == nil)
+        for name in Set(record.metrics.keys).union(derived.metrics.keys).sorted() {
+            let a = record.metrics[name], b = derived.metrics[name]
+            let same = a.map { x in b.map { y in x.value == y.value || (x.value.isNaN && y.value.isNaN) } ?? false } ?? (b == nil)
             if !same { return "the record says \(name) = \(show(a)), the log says \(show(b))" }
         }
-        for key in ["task", "status", "created", "invalidated", "edited_scores", "log_updates", "log_version"] {
-            let a = record.source?[key], b = fresh.source?[key]
+        for key in ["type", "sha256", "task", "status", "created", "invalidated", "edited_scores", "log_updates", "log_version"] {
+            let a = record.source?[key], b = derived.source?[key]
             if a != b { return "the record says `source.\(key)` is \(a?.canonical ?? "absent"), the log says \(b?.canonical ?? "absent")" }
         }
-        if record.method != fresh.method {
-            return "the record's method is \(record.method.map { "\($0.name)@\($0.version)" } ?? "absent"), the log's \(fresh.method.map { "\($0.name)@\($0.version)" } ?? "absent")"
+        if record.method != derived.method {
+            return "the record's method is \(record.method.map { "\($0.name)@\($0.version)" } ?? "absent"), the log's \(derived.method.map { "\($0.name)@\($0.version)" } ?? "absent")"
         }
         return nil
     }
@@ -399,5 +428,47 @@ public struct EvidenceAssessor {
             case .string: return .string(s.value)
             }
         }
+    }
+}
+
+/// The verified records of a store, indexed in memory by what their bodies say.
+struct VerifiedRecords {
+    var records: [EvidenceRecord]
+    var bySource: [String: [EvidenceRecord]] = [:]
+    var byMethod: [String: [EvidenceRecord]] = [:]
+
+    init(records: [EvidenceRecord]) {
+        self.records = records
+        for r in records {
+            if let sha = r.source?["sha256"]?.string { bySource[sha, default: []].append(r) }
+            if let m = r.method?.name { byMethod[m, default: []].append(r) }
+        }
+    }
+
+    /// The record with this id, or the only one whose id starts with it (at least 8 hex digits).
+    func record(id: String) -> EvidenceRecord? {
+        let key = id.lowercased()
+        guard key.count >= 8, key.count <= 64, key.allSatisfy(\.isHexDigit) else { return nil }
+        let matches = records.filter { $0.id.hasPrefix(key) }
+        return matches.count == 1 ? matches[0] : nil
+    }
+}
+
+/// Each Inspect log read at check time is derived once, however many records name it.
+struct Derivations {
+    private var cache: [String: Result<EvidenceRecord, InspectImporter.ImportError>] = [:]
+
+    mutating func derive(sha: String, log: [UInt8], path: String) -> Result<EvidenceRecord, InspectImporter.ImportError> {
+        if let known = cache[sha] { return known }
+        var options = InspectImporter.Options()
+        options.allowIncomplete = true
+        options.allowInvalidated = true
+        let producer = EvidenceRecord.Producer(tool: "warrant", version: "check", time: "1970-01-01T00:00:00Z")
+        // The log's own time is judged by the freshness rule; here only its content counts.
+        let result = Result { () throws(InspectImporter.ImportError) -> EvidenceRecord in
+            try InspectImporter.record(fromLog: log, path: path, options: options, producer: producer, now: .distantFuture)
+        }
+        cache[sha] = result
+        return result
     }
 }

@@ -102,23 +102,24 @@ public struct EvidenceRecord: Sendable, Hashable {
     /// The id of the record stored before this one, or `nil` for the first.
     public private(set) var previous: String?
 
-    /// The provenance checking uses: the recorded one, else, for records that predate the
-    /// field, derived when the record names a hashed source file or is a built-in
-    /// evaluation by Warrant, asserted otherwise.
+    /// The provenance checking uses. A record can be derived only if it could have been:
+    /// it names a hashed source file (which checking reads again), or it is a built-in
+    /// evaluation made by Warrant. Anything else is asserted, whatever it says of itself;
+    /// records that predate the field are classified the same way.
     public var effectiveProvenance: Provenance {
-        if let provenance { return provenance }
+        if provenance == .asserted { return .asserted }
         if source?["sha256"]?.string != nil { return .derived }
         if producer.tool == "warrant", let m = method?.name, ["sae", "lib", "polytope"].contains(m) { return .derived }
         return .asserted
     }
 
     /// The time the evidence was obtained, by which its age is judged: for a record
-    /// imported from a file (`source.type` set, e.g. an Inspect log), when the evaluation
-    /// ran (`source.created`); otherwise when Warrant made the record (`producer.time`).
-    /// Nil when the record names a source type but no creation time.
+    /// imported from a file (its `source` names a type or a file hash, e.g. an Inspect log),
+    /// when the evaluation ran (`source.created`); otherwise when Warrant made the record
+    /// (`producer.time`). Nil when an imported record has no creation time.
     public var evidenceTime: (field: String, value: String)? {
-        if source?["type"] != nil {
-            return source?["created"]?.string.map { ("source.created", $0) }
+        if let source, source["type"] != nil || source["sha256"] != nil || source["created"] != nil {
+            return source["created"]?.string.map { ("source.created", $0) }
         }
         return ("producer.time", producer.time)
     }

@@ -413,32 +413,52 @@ public final class EvidenceStore {
     /// derives every indexed column again from the body and compares it with what is
     /// stored: an edited column is as much tampering as an edited body.
     public func verify() throws(StoreError) -> VerificationResult {
+        try verifiedRecords().result
+    }
+
+    /// ``verify()``, and the records as verified, oldest first: everything that judges
+    /// evidence looks records up in these, never through SQL's indexes, so an index or a
+    /// column that was tampered with cannot hide or substitute a record.
+    ///
+    /// A column must hold exactly the text its body implies (compared byte for byte, so a
+    /// trailing NUL or a BLOB is caught), a body must be the record's canonical JSON, and
+    /// the schema must be the one Warrant creates, immutability triggers included.
+    public func verifiedRecords() throws(StoreError) -> (result: VerificationResult, records: [EvidenceRecord]) {
         let names = Self.indexedColumns(EvidenceRecord(kind: "", producer: .init(tool: "", version: "", time: ""))).map(\.column)
-        struct Row { var seq: Int; var columns: [String?]; var body: String }
+        struct Row { var types: [Int32]; var columns: [String?]; var body: String? }
         let rows: [Row]
         do {
-            rows = try query("SELECT seq, \(names.joined(separator: ", ")), body FROM records ORDER BY seq") { stmt in
-                Row(seq: Int(sqlite3_column_int64(stmt, 0)),
-                    columns: (0..<names.count).map { Self.text(stmt, Int32($0 + 1)) },
-                    body: Self.text(stmt, Int32(names.count + 1)) ?? "")
+            rows = try query("SELECT \(names.joined(separator: ", ")), body FROM records ORDER BY seq") { stmt in
+                // Types first: reading a BLOB as text converts it.
+                Row(types: (0...names.count).map { sqlite3_column_type(stmt, Int32($0)) },
+                    columns: (0..<names.count).map { Self.exactText(stmt, Int32($0)) },
+                    body: Self.exactText(stmt, Int32(names.count)))
             }
         } catch {
             throw classify(error, during: "reading records to verify")
         }
         var expectedPrevious: String?
+        var records: [EvidenceRecord] = []
+        records.reserveCapacity(rows.count)
         for (position, row) in rows.enumerated() {
             let storedID = row.columns[0] ?? ""
-            func bad(_ problem: String) -> VerificationResult {
-                VerificationResult(recordCount: rows.count, head: nil, firstProblem: (position + 1, storedID, problem))
+            func bad(_ problem: String) -> (VerificationResult, [EvidenceRecord]) {
+                (VerificationResult(recordCount: rows.count, head: nil, firstProblem: (position + 1, storedID, problem)), [])
+            }
+            if let k = row.types.firstIndex(where: { $0 != SQLITE_TEXT && $0 != SQLITE_NULL }) {
+                return bad("its column `\(k < names.count ? names[k] : "body")` is not stored as text (the store was edited)")
             }
             let record: EvidenceRecord
             do {
-                record = try EvidenceRecord.from(json: JSONValue.parse(row.body), requireID: true)
+                record = try EvidenceRecord.from(json: JSONValue.parse(row.body ?? ""), requireID: true)
             } catch {
                 return bad("its stored body cannot be read (\(error))")
             }
             if record.contentHash != storedID { return bad("its content does not match its id (the record was altered)") }
             if record.id != storedID { return bad("the id in its body differs from the stored id") }
+            if row.body != record.json().canonical {
+                return bad("its stored body is not the record's canonical JSON (something was added to it)")
+            }
             if row.columns[1] != expectedPrevious || record.previous != expectedPrevious {
                 return bad("it does not link to the record before it (a record was removed, inserted or reordered)")
             }
@@ -446,9 +466,49 @@ public final class EvidenceStore {
                 return bad("its indexed column `\(derived.column)` is \(row.columns[k].map { "'\($0.prefix(64))'" } ?? "NULL"), "
                            + "but its body says \(derived.value.map { "'\($0.prefix(64))'" } ?? "NULL") (the index was edited)")
             }
+            records.append(record)
             expectedPrevious = storedID
         }
-        return VerificationResult(recordCount: rows.count, head: expectedPrevious, firstProblem: nil)
+        if let problem = try schemaProblem() {
+            return (VerificationResult(recordCount: rows.count, head: nil, firstProblem: (rows.count, expectedPrevious ?? "", problem)), [])
+        }
+        return (VerificationResult(recordCount: rows.count, head: expectedPrevious, firstProblem: nil), records)
+    }
+
+    /// The objects Warrant's schema consists of. Anything missing (a dropped trigger) or
+    /// added (an index or view of someone else's) means the file was edited by hand.
+    static let expectedSchema: Set<String> = [
+        "table warrant_meta", "table records", "table sqlite_sequence",
+        "index records_kind", "index records_evaluation_key", "index records_source",
+        "index sqlite_autoindex_warrant_meta_1", "index sqlite_autoindex_records_1",
+        "trigger records_are_immutable", "trigger records_are_never_deleted",
+    ]
+
+    /// What is wrong with the store's schema, or nil.
+    func schemaProblem() throws(StoreError) -> String? {
+        let objects: [String]
+        do {
+            objects = try query("SELECT type, name FROM sqlite_master") { stmt in
+                "\(Self.exactText(stmt, 0) ?? "") \(Self.exactText(stmt, 1) ?? "")"
+            }
+        } catch {
+            throw classify(error, during: "reading the schema")
+        }
+        let found = Set(objects)
+        if let missing = Self.expectedSchema.subtracting(found).filter({ $0 != "table sqlite_sequence" }).sorted().first {
+            return "the store's schema lacks its \(missing) (it was removed by hand: records may have been edited or deleted)"
+        }
+        if let extra = found.subtracting(Self.expectedSchema).sorted().first {
+            return "the store's schema has an object Warrant did not create, \(extra) (it was added by hand)"
+        }
+        return nil
+    }
+
+    /// A text column's exact bytes (a NUL inside is kept, so it cannot shorten a value).
+    static func exactText(_ stmt: OpaquePointer, _ column: Int32) -> String? {
+        guard sqlite3_column_type(stmt, column) != SQLITE_NULL, let bytes = sqlite3_column_text(stmt, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(stmt, column))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
     }
 
     // MARK: SQLite plumbing

@@ -298,7 +298,14 @@ private struct JSONParser {
                     var code = try hex4()
                     if (0xD800...0xDBFF).contains(code), expect("\\u") {
                         let low = try hex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        if (0xDC00...0xDFFF).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            // A high surrogate without its low half (regression: this was an
+                            // arithmetic overflow, found by FuzzJSON): replace it, keep what follows.
+                            out += Array("\u{FFFD}".utf8)
+                            code = low
+                        }
                     }
                     let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
                     out += Array(String(Character(scalar)).utf8)

@@ -133,7 +133,9 @@ public struct MarkdownReport {
         if let store = analysis.evidence?.store {
             out += "Judged against the evidence store \(code(store.store)): \(store.records) record\(store.records == 1 ? "" : "s"), "
                 + (store.head.map { "head `\($0)`" } ?? (store.records == 0 ? "empty" : "which does not verify"))
-                + (store.pinned ? ", the head the case pins or a chain extending it" : "") + ".\n\n"
+                + (store.pinned ? ", the head the case pins or a chain extending it" : "")
+                + (store.after_pin > 0 ? " (the \(store.after_pin) record\(store.after_pin == 1 ? "" : "s") after the pinned head \(store.after_pin == 1 ? "was" : "were") not used)" : "")
+                + ".\n\n"
         }
         if evidence.isEmpty {
             out += "No evidence nodes.\n\n"

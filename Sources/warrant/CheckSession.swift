@@ -56,7 +56,8 @@ extension CaseAnalysis {
         guard let store = evidence?.store else { return nil }
         let head = store.head.map { "head \($0)" } ?? (store.records == 0 ? "empty" : "does not verify")
         return "evidence: \(store.store): \(store.records) record\(store.records == 1 ? "" : "s"), \(head)"
-            + (store.pinned ? " (extends the pinned head)" : "")
+            + (store.pinned ? " (extends the pinned head" + (store.after_pin > 0
+                ? "; the \(store.after_pin) record\(store.after_pin == 1 ? "" : "s") after it \(store.after_pin == 1 ? "is" : "are") not used until the head is pinned again)" : ")") : "")
     }
 }
 

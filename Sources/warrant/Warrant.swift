@@ -79,7 +79,9 @@ func runInputs(_ analyses: [CaseAnalysis], store: String?) -> InputFiles {
 func runInputs(_ loadedCases: [LoadResult], store: String?) -> InputFiles {
     var inputs = InputFiles()
     for a in loadedCases {
-        for path in a.sources.keys where !TemplateLibrary.isVirtual(path) { inputs.add(path, as: "a case file") }
+        // Every file the case was read from, library templates' virtual paths too: a real file
+        // of that name (say templates/scheming/case.yaml) must not be overwritten either.
+        for path in a.sources.keys { inputs.add(path, as: "a case file") }
         let c = a.assuranceCase
         if let m = c.header?.modelPath {
             let weights = CaseLoader.resolve(m.value, from: m.location.file)

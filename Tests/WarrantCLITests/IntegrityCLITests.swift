@@ -102,19 +102,40 @@ struct IntegrityCLITests {
         #expect(report.stdout.contains("head `\(headID)`, the head the case pins"), "\(report.stdout)")
 
         try sqlite(dir, "DELETE FROM records")
-        #expect(try CLI.run(["evidence", "verify", "--case", "case.yaml"], in: dir.url).status == 0, "an empty chain verifies")
+        let verify = try CLI.run(["evidence", "verify", "--case", "case.yaml"], in: dir.url)
+        #expect(verify.status == 1 && verify.stdout.contains("lacks its trigger"), "deleting needed the triggers dropped: \(verify.stdout)")
         let failing = try CLI.run(["gate", "case.yaml"], in: dir.url)
         #expect(failing.status == 1)
         #expect(failing.stdout.contains("error[E05]: the store holds 0 records, but the case pins a chain of 1"), "\(failing.stdout)")
     }
 
-    @Test("a store whose records cannot be read is exit 2 for check, not missing evidence")
-    func unreadableStore() throws {
+    @Test("a record body replaced by garbage is a tampered finding, not missing evidence")
+    func garbageBody() throws {
         let dir = try importedExample()
         try sqlite(dir, "UPDATE records SET body = 'garbage'")
         let r = try CLI.run(["check", "case.yaml"], in: dir.url)
-        #expect(r.status == 2, "\(r.stdout)")
-        #expect(r.stderr.contains("error: invalid record: stored body is not JSON"), "\(r.stderr)")
+        #expect(r.status == 1, "\(r.stdout)")
+        #expect(r.stdout.contains("error[E05]: the evidence store .warrant/evidence.sqlite does not verify: record #1"), "\(r.stdout)")
+    }
+
+    @Test("a case in a folder named like the built-in templates is read from disk, and -o cannot overwrite it")
+    func templatesFolder() throws {
+        let dir = try ScratchCopy()
+        let folder = dir.url.appendingPathComponent("templates/scheming")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data("warrant: 1\ncase: { id: local, uses: [part.yaml] }\nnodes:\n  G1: { type: claim, text: a, supported_by: [G2] }\n".utf8)
+            .write(to: folder.appendingPathComponent("case.yaml"))
+        try Data("warrant: 1\nmodule: { id: part }\nnodes:\n  G2: { type: claim, text: from disk, undeveloped: true }\n".utf8)
+            .write(to: folder.appendingPathComponent("part.yaml"))
+        let before = try Data(contentsOf: folder.appendingPathComponent("case.yaml"))
+        let check = try CLI.run(["check", "--format", "json", "templates/scheming/case.yaml"], in: dir.url)
+        #expect(check.stdout.contains("\"id\" : \"G2\""), "part.yaml came from disk: \(check.stdout)")
+        for arguments in [["report", "templates/scheming/case.yaml", "-o", "templates/scheming/case.yaml"],
+                          ["gate", "--format", "sarif", "templates/scheming/case.yaml", "-o", "templates/scheming/part.yaml"]] {
+            let r = try CLI.run(arguments, in: dir.url)
+            #expect(r.status == 2, "\(arguments): \(r.stderr)")
+        }
+        #expect(try Data(contentsOf: folder.appendingPathComponent("case.yaml")) == before)
     }
 
     @Test("eight writers on a store that does not exist yet all succeed, and the chain verifies")

@@ -308,7 +308,9 @@ struct IntegrityTests {
             try EvidenceStore(path: storePath, create: true).append(sampleRecord(2))
         case "deleted-last":
             try attack(storePath, "DELETE FROM records WHERE seq = (SELECT max(seq) FROM records)")
-            #expect(try EvidenceStore(path: storePath, create: false).verify().isValid, "the chain alone cannot tell")
+            // The chain's links alone cannot tell; the dropped trigger and the pin can.
+            let problem = try EvidenceStore(path: storePath, create: false).verify().firstProblem?.problem
+            #expect(problem?.contains("lacks its trigger") == true, "\(String(describing: problem))")
             expected = "records were removed"
         case "rewritten":
             // The whole chain rebuilt with recomputed hashes: it verifies, but it is another chain.
@@ -388,12 +390,27 @@ struct IntegrityTests {
 
     // MARK: 8. Store errors
 
-    @Test("a store whose records cannot be read makes assessment throw, not report evidence missing")
-    func unreadableStore() throws {
+    @Test("a record body that is no longer JSON is tampering, never evidence missing")
+    func unreadableBody() throws {
         let dir = try Scratch()
         let (path, storePath) = try importedCase(dir)
         try attack(storePath, "UPDATE records SET body = 'not json' WHERE seq = 1")
-        #expect(throws: StoreError.self) { try findings(path, storePath) }
+        let (a, report) = try findings(path, storePath)
+        #expect(a.states["E1"] != .passing)
+        #expect(report.findings.contains { $0.rule == "E05" && $0.message.contains("its stored body cannot be read") }, "\(report.findings.map(\.message))")
+    }
+
+    @Test("a file SQLite cannot read makes assessment throw (exit 2), not report evidence missing")
+    func unreadableStore() throws {
+        let dir = try Scratch()
+        let (path, storePath) = try importedCase(dir)
+        let store = try EvidenceStore(path: storePath, create: false)
+        // Overwrite the database pages behind the open handle: every read now fails.
+        let handle = try #require(FileHandle(forWritingAtPath: storePath))
+        try handle.seek(toOffset: 100)
+        handle.write(Data(repeating: 0xAB, count: 16_384))
+        try handle.close()
+        #expect(throws: StoreError.self) { try helper.assess(path, store: store) }
     }
 
     @Test("store errors carry SQLite's result code")
@@ -407,6 +424,169 @@ struct IntegrityTests {
             #expect(error.resultCode == 14, "SQLITE_CANTOPEN: \(error)")
         }
         #expect(throws: StoreError.self) { try EvidenceStore(path: dir.url.path, create: false) }
+    }
+
+    // MARK: Found by red-teaming the first version of these defences
+
+    @Test("a forged derived record appended after the pinned head is not used")
+    func forgedAfterPin() throws {
+        let dir = try Scratch()
+        let path0 = try helper.makeCase(dir, evidence: "    eval: { method: polytope, pairs: 50 }\n    require: [\"unique_fraction >= 0.99\"]")
+        let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
+        func polytope(_ value: Double) throws -> EvidenceRecord {
+            var r = EvidenceRecord(kind: "interpretability.polytope", producer: .init(tool: "warrant", version: "1", time: "2026-11-26T12:00:00Z"))
+            r.method = .init(name: "polytope", version: "1")
+            r.provenance = .derived
+            r.configuration = ["pairs": .number(50), "seed": .number(0), "layer": .string("input")]
+            r.subject = .init(sha256: try Hashing.sha256Hex(fileAt: dir.path("model.bin")))
+            r.metrics["unique_fraction"] = .init(value)
+            return r
+        }
+        let real = try store.append(polytope(0.5))
+        _ = path0
+        let path = try helper.makeCase(dir, evidence: "    eval: { method: polytope, pairs: 50 }\n    require: [\"unique_fraction >= 0.99\"]",
+                                       policy: "  policy: { evidence_head: { records: 1, id: \"\(real.id)\" } }")
+        try store.append(polytope(1.0))   // a consistent forgery, as INSERT could add it
+        let (a, report) = try helper.assess(path, store: store)
+        guard case .failing? = a.states["E1"] else { Issue.record("\(String(describing: a.states["E1"]))"); return }
+        #expect(a.store?.after_pin == 1)
+        #expect(report.failed)
+    }
+
+    @Test("a record that claims to be derived but names no file and is no built-in evaluation is asserted")
+    func claimsDerived() throws {
+        let dir = try Scratch()
+        try dir.write("model.bin", "weights v1")
+        let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
+        var r = EvidenceRecord(kind: "sabotage_eval", producer: .init(tool: "me", version: "1", time: "2026-11-26T12:00:00Z"))
+        r.provenance = .derived
+        r.subject = .init(sha256: try Hashing.sha256Hex(fileAt: dir.path("model.bin")))
+        r.metrics["accuracy"] = .init(0)
+        let id = try store.append(r).id
+        let path = try helper.makeCase(dir, evidence: "    record: \(id)\n    require: [\"accuracy <= 0.2\"]")
+        guard case .asserted? = try helper.assess(path, store: store).0.states["E1"] else { Issue.record("not asserted"); return }
+    }
+
+    @Test("removing source.type from an imported record does not make it young")
+    func sourceTypeRemoved() throws {
+        let dir = try Scratch()
+        let (path, storePath) = try importedCase(dir, evidence: "    source: { inspect: log.json }\n    max_age: 2d")
+        let store = try EvidenceStore(path: storePath, create: true)
+        var forged = try #require(store.records().first)
+        forged.source?.removeValue(forKey: "type")
+        forged.producer.time = "2026-11-30T00:00:00Z"
+        try store.append(forged)
+        let (a, _) = try helper.assess(path, store: store, now: Clock.parse("2026-12-01T00:00:00Z")!)
+        #expect(a.states["E1"] != .passing, "\(String(describing: a.states["E1"]))")
+    }
+
+    @Test("a column edited to hold a trailing NUL or a BLOB fails verify", arguments: [
+        "CAST(X'696E73706563743A72657365617263685F7361626F7461676500' AS TEXT)", "X'696E73706563743A72657365617263685F7361626F74616765'",
+    ])
+    func hiddenBytes(value: String) throws {
+        let dir = try Scratch()
+        let (_, storePath) = try importedCase(dir)
+        try attack(storePath, "UPDATE records SET method = \(value) WHERE seq = 1")
+        let problem = try #require(try EvidenceStore(path: storePath, create: false).verify().firstProblem)
+        #expect(problem.problem.contains("`method`"), "\(problem.problem)")
+    }
+
+    @Test("a schema object added or removed by hand fails verify", arguments: [
+        ("CREATE INDEX records_method ON records(method)", "an object Warrant did not create, index records_method"),
+        ("CREATE VIEW v AS SELECT 1", "view v"),
+        ("SELECT 1", "lacks its trigger records_are_immutable"),
+    ])
+    func schemaEdited(sql: String, expected: String) throws {
+        let dir = try Scratch()
+        let (_, storePath) = try importedCase(dir)
+        try attack(storePath, sql + (sql.hasPrefix("SELECT") ? "" : "; CREATE TRIGGER records_are_immutable BEFORE UPDATE ON records BEGIN SELECT RAISE(ABORT, 'x'); END; CREATE TRIGGER records_are_never_deleted BEFORE DELETE ON records BEGIN SELECT RAISE(ABORT, 'x'); END"))
+        let problem = try #require(try EvidenceStore(path: storePath, create: false).verify().firstProblem)
+        #expect(problem.problem.contains(expected), "\(problem.problem)")
+    }
+
+    @Test("a body that is not the record's canonical JSON fails verify")
+    func nonCanonicalBody() throws {
+        let dir = try Scratch()
+        let (_, storePath) = try importedCase(dir)
+        try attack(storePath, "UPDATE records SET body = replace(body, '\"kind\":', ' \"kind\":') WHERE seq = 1")
+        let problem = try #require(try EvidenceStore(path: storePath, create: false).verify().firstProblem)
+        #expect(problem.problem.contains("not the record's canonical JSON"), "\(problem.problem)")
+    }
+
+    @Test("a sha256 beside source.inspect pins the log")
+    func pinnedLog() throws {
+        let dir = try Scratch()
+        try dir.write("log.json", String(contentsOfFile: Fixtures.inspectLog("sabotage-success.json"), encoding: .utf8))
+        let sha = try Hashing.sha256Hex(fileAt: dir.path("log.json"))
+        let (path, storePath) = try importedCase(dir, evidence: "    source: { inspect: log.json, sha256: \(sha) }")
+        #expect(try findings(path, storePath).0.states["E1"] == .passing)
+        try dir.write("log.json", try modifiedLog { try Self.setAccuracy(&$0, 0.1) })
+        let store = try EvidenceStore(path: storePath, create: true)
+        var options = InspectImporter.Options()
+        options.kind = "sabotage_eval"
+        options.modelFile = dir.path("model.bin")
+        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        guard case .tampered(let why)? = try findings(path, storePath).0.states["E1"] else { Issue.record("not tampered"); return }
+        #expect(why.contains("the case pins"))
+    }
+
+    @Test("an evidence node with two links is a format error")
+    func twoLinks() throws {
+        let dir = try Scratch()
+        let path = try helper.makeCase(dir, evidence: "    record: 0123456789abcdef\n    source: { inspect: log.json }")
+        let loaded = try CaseLoader().load(paths: [path])[0]
+        #expect(loaded.findings.contains { $0.rule == "F04" && $0.message.contains("both by `record` and by `source`") })
+    }
+
+    @Test("a run that did not succeed, or with invalidated samples, is not evidence", arguments: ["cancelled.json", "sabotage-invalidated.json"])
+    func incompleteRun(log: String) throws {
+        let dir = try Scratch()
+        let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }")
+        try dir.write("log.json", String(contentsOfFile: Fixtures.inspectLog(log), encoding: .utf8))
+        let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
+        var options = InspectImporter.Options()
+        options.allowIncomplete = true
+        options.allowInvalidated = true
+        options.modelFile = dir.path("model.bin")
+        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        guard case .stale? = try helper.assess(path, store: store).0.states["E1"] else { Issue.record("counted as evidence"); return }
+    }
+
+    @Test("a log edited after the run (log_updates) counts as asserted at release")
+    func logUpdates() throws {
+        let dir = try Scratch()
+        let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }")
+        try dir.write("log.json", try modifiedLog { $0["log_updates"] = [["edits": [] as [Any]]] })
+        let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
+        var options = InspectImporter.Options()
+        options.modelFile = dir.path("model.bin")
+        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        guard case .asserted(let why)? = try helper.assess(path, store: store).0.states["E1"] else { Issue.record("not asserted"); return }
+        #expect(why.contains("log update"))
+    }
+
+    @Test("an infinite metric satisfies no requirement; -0.0 in a log is not tampering", arguments: [
+        ("-Infinity", false), ("-0.0", true),
+    ])
+    func specialNumbers(value: String, passes: Bool) throws {
+        let dir = try Scratch()
+        let text = try String(contentsOfFile: Fixtures.inspectLog("sabotage-success.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"name\": \"accuracy\",\n            \"value\": 0.0", with: "\"name\": \"accuracy\",\n            \"value\": \(value)")
+        let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }\n    require: [\"accuracy <= 0.2\"]")
+        try dir.write("log.json", text)
+        let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
+        var options = InspectImporter.Options()
+        options.modelFile = dir.path("model.bin")
+        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        let state = try helper.assess(path, store: store).0.states["E1"]
+        #expect((state == .passing) == passes, "\(String(describing: state))")
+    }
+
+    @Test("dates are strict: no February 31, no +99:99 offset", arguments: [
+        "2026-02-31T00:00:00Z", "2026-11-26T17:05:50+99:99", "2026-11-26T24:00:00Z", "2026-11-26T12:00:00", "2026-11-26T12:00:00z",
+    ])
+    func strictDates(text: String) {
+        #expect(Clock.parse(text) == nil)
     }
 
     @Test("verify reports the head it verified")

@@ -33,6 +33,22 @@ struct JSONValueTests {
     func unicode() throws {
         #expect(try JSONValue.parse(#"["\u00e9\ud83d\ude00"]"#) == .array([.string("é😀")]))
     }
+
+    @Test("a lone surrogate becomes U+FFFD instead of trapping (regression, found by FuzzJSON)", arguments: [
+        (#"["\ud800\u0041"]"#, "\u{FFFD}A"), (#"["\uDDDD"]"#, "\u{FFFD}"), (#"["\udadd\udadd"]"#, "\u{FFFD}\u{FFFD}"),
+        (#"["\ud800"]"#, "\u{FFFD}"), (#"["\ud800\ud83d\ude00"]"#, "\u{FFFD}\u{FFFD}\u{FFFD}"),
+    ])
+    func loneSurrogate(text: String, expected: String) throws {
+        #expect(try JSONValue.parse(text) == .array([.string(expected)]))
+    }
+
+    @Test("the input FuzzJSON found parses or fails cleanly")
+    func fuzzFinding() {
+        let bytes: [UInt8] = [0x7b, 0x22, 0x76, 0x5c, 0x75, 0x44, 0x44, 0x44, 0x44, 0x44, 0xfd, 0x6c, 0x6f, 0x5c, 0x5c, 0x75,
+                              0x30, 0x35, 0x30, 0x30, 0x5c, 0x75, 0x44, 0x41, 0x44, 0x44, 0x5c, 0x75, 0x44, 0x41, 0x44, 0x44,
+                              0xfd, 0x6c, 0x6f, 0x5c, 0x75, 0x44, 0x41, 0x44, 0x44, 0x35, 0x30, 0x2b]
+        _ = try? JSONValue.parse(bytes)
+    }
 }
 
 @Suite("Evidence records")

@@ -205,7 +205,7 @@ struct AssessorTests {
         let dir = try Scratch()
         let path = try makeCase(dir, evidence: "    eval: { method: sae, dict_size: 512, loss: e2e }\n    require: [\"kl <= 0.05\"]")
         let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
-        var r = EvidenceRecord(kind: "interpretability.sae", producer: testProducer)
+        var r = EvidenceRecord(kind: "interpretability.sae", producer: .init(tool: "warrant", version: "1", time: "2026-11-26T12:00:00Z"))
         r.method = .init(name: "sae", version: "1")
         r.provenance = .derived
         r.configuration = ["dict_size": .number(512), "loss": .string("e2e"), "seed": .number(0)]

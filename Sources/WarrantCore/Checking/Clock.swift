@@ -43,7 +43,7 @@ public enum Clock {
     /// Reads an ISO 8601 time with a zone: `Z` or `+00:00`, with or without fractional
     /// seconds (Inspect writes microseconds). Anything else is nil.
     public static func parse(_ s: String) -> Date? {
-        guard s.count <= 64 else { return nil }
+        guard s.count <= 64, isWellFormed(s) else { return nil }
         let f = ISO8601DateFormatter()
         for options: ISO8601DateFormatter.Options in [
             [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
@@ -54,6 +54,38 @@ public enum Clock {
             if let d = f.date(from: s) { return d }
         }
         return nil
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` with every field in range: the system's
+    /// ISO 8601 parser is lenient (it takes February 31 and a `+99:99` offset).
+    static func isWellFormed(_ s: String) -> Bool {
+        let c = Array(s.utf8)
+        func digits(_ from: Int, _ count: Int) -> Int? {
+            guard from + count <= c.count else { return nil }
+            var v = 0
+            for i in from..<(from + count) {
+                guard c[i] >= 48, c[i] <= 57 else { return nil }
+                v = v * 10 + Int(c[i] - 48)
+            }
+            return v
+        }
+        guard c.count >= 20, let year = digits(0, 4), c[4] == 45, let month = digits(5, 2), c[7] == 45, let day = digits(8, 2),
+              c[10] == 84, let hour = digits(11, 2), c[13] == 58, let minute = digits(14, 2), c[16] == 58, let second = digits(17, 2),
+              (1...12).contains(month), hour <= 23, minute <= 59, second <= 59, year >= 1 else { return false }
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+        guard (1...days).contains(day) else { return false }
+        var i = 19
+        if i < c.count, c[i] == 46 {
+            i += 1
+            let start = i
+            while i < c.count, c[i] >= 48, c[i] <= 57 { i += 1 }
+            guard i > start, i - start <= 9 else { return false }
+        }
+        guard i < c.count else { return false }
+        if c[i] == 90 { return i + 1 == c.count }
+        guard c[i] == 43 || c[i] == 45, i + 6 == c.count, let oh = digits(i + 1, 2), c[i + 3] == 58, let om = digits(i + 4, 2) else { return false }
+        return oh <= 14 && om <= 59
     }
 
     /// What is wrong with a recorded time, or nil when it is a real time not in the future.

@@ -47,8 +47,10 @@ public struct CheckOutput: Codable, Sendable {
         public var head: String?
         /// Whether the case pins a head (`policy.evidence_head`) and the chain extends it.
         public var pinned: Bool
-        public init(store: String, records: Int, head: String?, pinned: Bool) {
-            self.store = store; self.records = records; self.head = head; self.pinned = pinned
+        /// Records appended after the pinned head, which the verdict did not use.
+        public var after_pin: Int
+        public init(store: String, records: Int, head: String?, pinned: Bool, afterPin: Int = 0) {
+            self.store = store; self.records = records; self.head = head; self.pinned = pinned; self.after_pin = afterPin
         }
     }
 

@@ -210,7 +210,7 @@ public struct CaseLoader: Sendable {
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
                            "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
 
-    func loadWarrant(rootPath: String, parsed: ParsedFile) -> LoadResult {
+    func loadWarrant(rootPath: String, parsed: ParsedFile, rootFromLibrary: Bool = false) -> LoadResult {
         let caseFolder = URL(fileURLWithPath: rootPath).standardizedFileURL.deletingLastPathComponent().path
         var scope = confine ? ReadScope(caseRoots: [caseFolder] + allowedRoots, dataRoots: []) : .unrestricted
         var assuranceCase = AssuranceCase()
@@ -219,6 +219,9 @@ public struct CaseLoader: Sendable {
         // Depth-first over `uses`, with the chain of files being loaded to catch cycles.
         var loaded: Set<String> = []
         var chain: [(identity: String, path: String)] = []
+        // Files read from the built-in library, by their virtual path. Membership, not the
+        // path's spelling, decides: a real `templates/scheming/case.yaml` on disk is a file.
+        var libraryFiles: Set<String> = rootFromLibrary ? [rootPath] : []
 
         func visit(path: String, parsed: ParsedFile, isRoot: Bool) {
             let identity = Self.identity(path)
@@ -232,7 +235,7 @@ public struct CaseLoader: Sendable {
             for use in uses {
                 // Built-in templates (and files they use) are read from the library, under a
                 // virtual path so findings can still name a file and line.
-                let fromLibrary = use.isTemplate || TemplateLibrary.isVirtual(path)
+                let fromLibrary = use.isTemplate || libraryFiles.contains(path)
                 let target = use.isTemplate ? TemplateLibrary.virtualPath(use.target.value)
                     : Self.resolve(use.target.value, from: path)
                 let targetIdentity = (fromLibrary ? target : Self.identity(target))
@@ -254,6 +257,7 @@ public struct CaseLoader: Sendable {
                         continue
                     }
                     child = compose(bytes: Array(text.utf8), path: target)
+                    libraryFiles.insert(target)
                 } else {
                     if let problem = scope.problem(caseFile: target) {
                         findings.append(Finding(rule: Rules.pathOutsideCase.id, severity: .error, location: use.target.location,
@@ -730,6 +734,12 @@ public struct CaseLoader: Sendable {
                                             message: "an `eval` recipe needs `method` (sae, lib, polytope, ...)", node: id))
                 }
             }
+        }
+        let links = [("record", m["record"]), ("source", m["source"]), ("eval", m["eval"])].filter { $0.1 != nil }
+        if links.count > 1, let second = links[1].1 {
+            findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: second.location,
+                                    message: "evidence '\(id)' links its evidence both by `\(links[0].0)` and by `\(links[1].0)`; one would silently win",
+                                    hint: "keep one link per evidence node, or split it into two nodes", node: id))
         }
         if let r = m["require"] {
             let items = r.sequence ?? [r]
