@@ -38,18 +38,7 @@ public enum OutputFile {
             if !closed { close(fd) }
             unlink(temporary)
         }
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return Foundation.write(fd, base + done, bytes.count - done)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .failed(path, reason: String(cString: strerror(errno)))
-            }
-            done += n
-        }
+        if let reason = writeAll(bytes, to: fd) { throw .failed(path, reason: reason) }
         // Reports are read by others: rw-r--r--, less what the umask removes.
         let mask = umask(0)
         umask(mask)
@@ -104,18 +93,23 @@ public enum StandardOutput {
 
     public static func write(_ text: String) throws(WriteError) {
         fflush(nil)  // what `print` buffered goes first
-        let bytes = Array(text.utf8)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return Foundation.write(STDOUT_FILENO, base + done, bytes.count - done)
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(reason: String(cString: strerror(errno)))
-            }
-            done += n
-        }
+        if let reason = writeAll(Array(text.utf8), to: STDOUT_FILENO) { throw WriteError(reason: reason) }
     }
+}
+
+/// Writes every byte to a file descriptor; the reason it could not, or nil.
+func writeAll(_ bytes: [UInt8], to fd: Int32) -> String? {
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            return Foundation.write(fd, base + done, bytes.count - done)
+        }
+        if n < 0 {
+            if errno == EINTR { continue }
+            return String(cString: strerror(errno))
+        }
+        done += n
+    }
+    return nil
 }

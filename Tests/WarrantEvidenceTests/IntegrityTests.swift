@@ -22,6 +22,17 @@ struct IntegrityTests {
         return (path, storePath)
     }
 
+    /// Imports `log.json` of the scratch folder, about its model, as a derived record.
+    @discardableResult
+    func importScratchLog(_ dir: Scratch, into store: EvidenceStore, kind: String = "inspect", incomplete: Bool = false) throws -> EvidenceRecord {
+        var options = InspectImporter.Options()
+        options.kind = kind
+        options.allowIncomplete = incomplete
+        options.allowInvalidated = incomplete
+        options.modelFile = dir.path("model.bin")
+        return try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+    }
+
     func attack(_ store: String, _ sql: String) throws {
         let r = try shell(Self.sqlite3, [store, "DROP TRIGGER IF EXISTS records_are_immutable; DROP TRIGGER IF EXISTS records_are_never_deleted; " + sql])
         #expect(r.status == 0, "\(r.output)")
@@ -237,9 +248,7 @@ struct IntegrityTests {
         let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }\n    require: [\"accuracy <= 0.2\"]")
         let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
         try dir.write("log.json", String(contentsOfFile: Fixtures.inspectLog("sabotage-edited.json"), encoding: .utf8))
-        var options = InspectImporter.Options()
-        options.modelFile = dir.path("model.bin")
-        let r = try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        let r = try importScratchLog(dir, into: store)
         #expect(r.source?["edited_scores"] == .number(1))
         #expect(r.metrics["accuracy"]?.value == 0.1)
         let (a, report) = try helper.assess(path, store: store)
@@ -522,10 +531,7 @@ struct IntegrityTests {
         #expect(try findings(path, storePath).0.states["E1"] == .passing)
         try dir.write("log.json", try modifiedLog { try Self.setAccuracy(&$0, 0.1) })
         let store = try EvidenceStore(path: storePath, create: true)
-        var options = InspectImporter.Options()
-        options.kind = "sabotage_eval"
-        options.modelFile = dir.path("model.bin")
-        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        try importScratchLog(dir, into: store, kind: "sabotage_eval")
         guard case .tampered(let why)? = try findings(path, storePath).0.states["E1"] else { Issue.record("not tampered"); return }
         #expect(why.contains("the case pins"))
     }
@@ -544,11 +550,7 @@ struct IntegrityTests {
         let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }")
         try dir.write("log.json", String(contentsOfFile: Fixtures.inspectLog(log), encoding: .utf8))
         let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
-        var options = InspectImporter.Options()
-        options.allowIncomplete = true
-        options.allowInvalidated = true
-        options.modelFile = dir.path("model.bin")
-        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        try importScratchLog(dir, into: store, incomplete: true)
         guard case .stale? = try helper.assess(path, store: store).0.states["E1"] else { Issue.record("counted as evidence"); return }
     }
 
@@ -558,9 +560,7 @@ struct IntegrityTests {
         let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }")
         try dir.write("log.json", try modifiedLog { $0["log_updates"] = [["edits": [] as [Any]]] })
         let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
-        var options = InspectImporter.Options()
-        options.modelFile = dir.path("model.bin")
-        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        try importScratchLog(dir, into: store)
         guard case .asserted(let why)? = try helper.assess(path, store: store).0.states["E1"] else { Issue.record("not asserted"); return }
         #expect(why.contains("log update"))
     }
@@ -575,9 +575,7 @@ struct IntegrityTests {
         let path = try helper.makeCase(dir, evidence: "    source: { inspect: log.json }\n    require: [\"accuracy <= 0.2\"]")
         try dir.write("log.json", text)
         let store = try EvidenceStore(path: dir.path("s.sqlite"), create: true)
-        var options = InspectImporter.Options()
-        options.modelFile = dir.path("model.bin")
-        try store.append(InspectImporter.record(fromLogAt: dir.path("log.json"), options: options, producer: testProducer))
+        try importScratchLog(dir, into: store)
         let state = try helper.assess(path, store: store).0.states["E1"]
         #expect((state == .passing) == passes, "\(String(describing: state))")
     }

@@ -73,26 +73,22 @@ public struct RecipeSchema: Sendable {
     static func problem(_ value: YAMLNode, _ type: ValueType) -> String? {
         guard let scalar = value.scalar else { return value.kindDescription }
         let resolved = scalar.resolved
+        let shown = String(scalar.value.prefix(40))
+        var number: Double? {
+            switch resolved {
+            case .int(let i): return Double(i)
+            case .float(let d): return d
+            default: return nil
+            }
+        }
         switch type {
         case .integer(let range):
-            let number: Double
-            switch resolved {
-            case .int(let i): number = Double(i)
-            case .float(let d): number = d
-            default: return "'\(scalar.value.prefix(40))'"
-            }
-            guard number.isFinite, number == number.rounded(), number >= Double(range.lowerBound), number <= Double(range.upperBound) else {
-                return "\(scalar.value.prefix(40))"
-            }
+            guard let n = number else { return "'\(shown)'" }
+            guard n.isFinite, n == n.rounded(), n >= Double(range.lowerBound), n <= Double(range.upperBound) else { return shown }
             return nil
         case .number(let range):
-            let number: Double
-            switch resolved {
-            case .int(let i): number = Double(i)
-            case .float(let d): number = d
-            default: return "'\(scalar.value.prefix(40))'"
-            }
-            guard number.isFinite, range.contains(number) else { return "\(scalar.value.prefix(40))" }
+            guard let n = number else { return "'\(shown)'" }
+            guard n.isFinite, range.contains(n) else { return shown }
             return nil
         case .string(let choices):
             guard case .string = resolved else { return value.kindDescription }
