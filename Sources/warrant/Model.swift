@@ -50,6 +50,25 @@ struct ModelTrain: ParsableCommand {
 
     func validate() throws {
         guard name == "modadd" else { throw ValidationError("Unknown demo model '\(name)'; the one built in is modadd.") }
+        // Out-of-range values trapped (a training fraction of 1.5) or allocated without bound
+        // (a width of 10^9); refuse them before anything is allocated.
+        if let steps, !(0...10_000_000).contains(steps) { throw ValidationError("--steps must be from 0 to 10000000") }
+        if let trainFraction, !(trainFraction > 0 && trainFraction < 1) {
+            throw ValidationError("--train-fraction must lie strictly between 0 and 1")
+        }
+        if let learningRate, !(learningRate.isFinite && learningRate > 0 && learningRate <= 10) {
+            throw ValidationError("--learning-rate must be a finite number above 0, at most 10")
+        }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0 && weightDecay <= 10) {
+            throw ValidationError("--weight-decay must be a finite number from 0 to 10")
+        }
+        if let batchSize, !(0...1_000_000).contains(batchSize) { throw ValidationError("--batch-size must be from 0 to 1000000") }
+        if let hidden {
+            let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard !widths.isEmpty, widths.count <= 8, widths.allSatisfy({ $0.map { (1...16_384).contains($0) } ?? false }) else {
+                throw ValidationError("--hidden takes up to 8 widths from 1 to 16384, such as 256,256")
+            }
+        }
     }
 
     func run() throws {
@@ -61,12 +80,7 @@ struct ModelTrain: ParsableCommand {
         if let weightDecay { settings.weightDecay = weightDecay }
         if let batchSize { settings.batchSize = batchSize }
         if let hidden {
-            let widths = hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard !widths.isEmpty, widths.allSatisfy({ $0 > 0 }) else {
-                printError("error: --hidden takes positive widths such as 256,256")
-                throw ExitCode(2)
-            }
-            settings.hidden = widths
+            settings.hidden = hidden.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         }
         let start = Date()
         printError("training modadd: p = \(settings.modulus), hidden \(settings.hidden), \(settings.steps) steps, seed \(seed)")

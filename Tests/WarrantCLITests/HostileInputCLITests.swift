@@ -110,6 +110,18 @@ struct HostileInputCLITests {
         #expect(r.stderr.contains("must be a"), "\(r.stderr)")
     }
 
+    @Test("model train refuses values that trapped or allocated without bound", arguments: [
+        ["--train-fraction", "1.5"], ["--train-fraction", "0"], ["--hidden", "1000000000"], ["--hidden", "256,abc"],
+        ["--learning-rate", "nan"], ["--steps=-1"], ["--batch-size=-3"], ["--weight-decay", "inf"],
+    ])
+    func modelTrain(arguments: [String]) throws {
+        let dir = try ScratchCopy()
+        let r = try run(["model", "train", "modadd", "--steps", "1", "--out", "m"] + arguments, in: dir.url)
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("must") || r.stderr.contains("takes"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("m")))
+    }
+
     @Test("an SAE of another width is refused before any matrix is multiplied")
     func saeWidth() throws {
         let dir = try ScratchCopy()
