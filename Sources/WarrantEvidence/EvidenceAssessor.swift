@@ -131,33 +131,28 @@ public struct EvidenceAssessor {
                      hint: "run `warrant evidence verify` for details")
             }
             var afterPin = 0
-            if let pin, verification.isValid {
-                if verified.count < pin.records {
+            if let pin {
+                // The record at the pinned position: from the verified records, or, when the
+                // chain is already reported broken, as stored, to say what became of the pin.
+                let atPin = verification.isValid ? (pin.records <= verified.count ? verified[pin.records - 1].id : nil)
+                    : try store.id(atPosition: pin.records)
+                let hint = "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)"
+                if verification.recordCount < pin.records {
                     chainBroken = true
                     emit(Rules.evidenceTampered, pin.location,
-                         "the store holds \(verified.count) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed",
-                         hint: "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)")
-                } else if verified[pin.records - 1].id != pin.id {
+                         "the store holds \(verification.recordCount) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed",
+                         hint: hint)
+                } else if atPin != pin.id {
                     chainBroken = true
                     emit(Rules.evidenceTampered, pin.location,
-                         "record #\(pin.records) of the store is \(verified[pin.records - 1].id.prefix(12)), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked",
-                         hint: "restore the store, or re-judge the case and pin the new head (`warrant evidence head`)")
-                } else {
+                         "record #\(pin.records) of the store is \(atPin?.prefix(12) ?? "missing"), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked",
+                         hint: hint)
+                } else if verification.isValid {
                     pinHolds = true
                     // The case was judged against the pinned records: what was appended since
                     // (by a build, or by anyone who can write the store) counts once re-pinned.
                     afterPin = verified.count - pin.records
                     usable = VerifiedRecords(records: Array(verified.prefix(pin.records)))
-                }
-            } else if let pin {
-                // The chain is already reported broken; say what became of the pinned head too.
-                let atPin = try store.id(atPosition: pin.records)
-                if verification.recordCount < pin.records {
-                    emit(Rules.evidenceTampered, pin.location,
-                         "the store holds \(verification.recordCount) records, but the case pins a chain of \(pin.records) ending in \(pin.id.prefix(12)): records were removed")
-                } else if atPin != pin.id {
-                    emit(Rules.evidenceTampered, pin.location,
-                         "record #\(pin.records) of the store is \(atPin?.prefix(12) ?? "missing"), but the case pins \(pin.id.prefix(12)): the chain was rewritten or forked")
                 }
             } else {
                 usable = VerifiedRecords(records: verified)

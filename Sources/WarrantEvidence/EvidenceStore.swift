@@ -1,6 +1,7 @@
 import WarrantJSON
 import CSQLite
 import Foundation
+import WarrantFiles
 
 /// Why the store could not do what was asked. Every case is a clear message for
 /// the user; none leaves the file changed.
@@ -90,16 +91,15 @@ public final class EvidenceStore {
     /// commands want: they work on a store the user may not write, and cannot change it.
     public init(path: String, create: Bool) throws(StoreError) {
         self.path = path
-        var isDirectory: ObjCBool = false
-        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-        if exists && isDirectory.boolValue {
-            throw .notAStore(path: path, reason: "it is a folder; give the store's file, such as .warrant/evidence.sqlite")
-        }
-        if exists, let type = (try? FileManager.default.attributesOfItem(
-               atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path))?[.type] as? FileAttributeType,
-           type != .typeRegular {
-            // Opening a FIFO or a device would hang or read without end.
-            throw .notAStore(path: path, reason: "it is not a regular file (a device, FIFO or socket)")
+        // What the path is, by the one rule every reader uses: opening a FIFO or a device
+        // would hang or read without end.
+        var exists = true
+        var special: String?
+        do { special = try RegularFile.nonRegularKind(path) } catch { exists = false }
+        if let special {
+            throw .notAStore(path: path, reason: special == "a folder"
+                ? "it is a folder; give the store's file, such as .warrant/evidence.sqlite"
+                : "it is \(special), not a regular file")
         }
         if !exists && !create { throw .missing(path: path) }
         // A file another writer has just created is empty until its schema is committed;
@@ -333,7 +333,7 @@ public final class EvidenceStore {
         let sql = "SELECT id, body FROM records" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
         let rows: [(id: String, body: String)]
         do {
-            rows = try query(sql, args) { stmt in (Self.text(stmt, 0) ?? "", Self.text(stmt, 1) ?? "") }
+            rows = try query(sql, args) { stmt in (Self.exactText(stmt, 0) ?? "", Self.exactText(stmt, 1) ?? "") }
         } catch {
             throw classify(error, during: "reading records")
         }
@@ -354,7 +354,7 @@ public final class EvidenceStore {
         let rows: [(id: String, body: String)]
         do {
             rows = try query("SELECT id, body FROM records WHERE id LIKE ? ORDER BY seq LIMIT 2", [id.lowercased() + "%"]) { stmt in
-                (Self.text(stmt, 0) ?? "", Self.text(stmt, 1) ?? "")
+                (Self.exactText(stmt, 0) ?? "", Self.exactText(stmt, 1) ?? "")
             }
         } catch {
             throw classify(error, during: "reading a record")
@@ -379,7 +379,7 @@ public final class EvidenceStore {
         guard position >= 1 else { return nil }
         do {
             return try query("SELECT id FROM records ORDER BY seq LIMIT 1 OFFSET \(position - 1)") { stmt in
-                Self.text(stmt, 0) ?? ""
+                Self.exactText(stmt, 0) ?? ""
             }.first
         } catch {
             throw classify(error, during: "reading the chain")
@@ -400,11 +400,6 @@ public final class EvidenceStore {
         } catch {
             throw .invalidRecord("\(error)")
         }
-    }
-
-    static func text(_ stmt: OpaquePointer, _ column: Int32) -> String? {
-        guard sqlite3_column_type(stmt, column) != SQLITE_NULL, let c = sqlite3_column_text(stmt, column) else { return nil }
-        return String(cString: c)
     }
 
     // MARK: Verification

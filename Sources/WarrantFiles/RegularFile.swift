@@ -39,7 +39,7 @@ public enum RegularFile {
     /// Calls `body` with each chunk of a regular file of any size (for hashing).
     public static func forEachChunk(_ path: String, chunkSize: Int = 1 << 20,
                                     _ body: (UnsafeRawBufferPointer) -> Void) throws(ReadError) {
-        let fd = try openRegular(path)
+        let (fd, _) = try openRegular(path)
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: chunkSize)
         while true {
@@ -56,8 +56,9 @@ public enum RegularFile {
         }
     }
 
-    /// Opens a path that must be a regular file, without waiting on a FIFO swapped in.
-    static func openRegular(_ path: String) throws(ReadError) -> Int32 {
+    /// Opens a path that must be a regular file, without waiting on a FIFO swapped in;
+    /// returns the descriptor and the file's size.
+    static func openRegular(_ path: String) throws(ReadError) -> (fd: Int32, size: Int) {
         if let kind = try nonRegularKind(path) { throw .notRegular(path, kind: kind) }
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
@@ -66,17 +67,14 @@ public enum RegularFile {
             close(fd)
             throw .notRegular(path, kind: "not a regular file")
         }
-        return fd
+        return (fd, Int(st.st_size))
     }
 
     /// The whole file, when it is a regular file of at most `limit` bytes.
     public static func read(_ path: String, limit: Int) throws(ReadError) -> [UInt8] {
         // O_NONBLOCK: if the path was swapped for a FIFO after the check, open does not wait.
-        let fd = try openRegular(path)
+        let (fd, size) = try openRegular(path)
         defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw .unreadable(path, reason: String(cString: strerror(errno))) }
-        let size = Int(st.st_size)
         guard size <= limit else { throw .tooLarge(path, bytes: size, limit: limit) }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
