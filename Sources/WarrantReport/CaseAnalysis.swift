@@ -26,29 +26,18 @@ public struct CaseAnalysis: Sendable {
         Dictionary(report.statuses.map { ($0.id, $0.status) }, uniquingKeysWith: { a, _ in a })
     }
 
-    /// The legs: the root's supporters, looking through a single strategy under the root.
+    /// The legs, as the checker's graph defines them (``ArgumentGraph/legs``), so that the
+    /// report's legs table and the scheming rules speak of the same claims.
     public var legs: [ArgumentNode] {
-        let c = assuranceCase
-        guard let rootID = report.root, let root = c[rootID] else { return [] }
-        var children = root.supportedBy.compactMap { c[$0.target] }
-        if children.count == 1, children[0].type == .strategy {
-            children = children[0].supportedBy.compactMap { c[$0.target] }
-        }
-        return children
+        report.graph.legs.map { report.graph.nodes[$0] }
     }
 
-    /// Ids of the nodes below `id` by `supported_by`, with the context they use.
+    /// Ids of the nodes below `id` by `supported_by`, with the context they use and what
+    /// discharges their assumptions, in reading order (the node itself first).
     public func subtree(of id: String) -> [String] {
-        let c = assuranceCase
-        var seen: [String] = []
-        var set = Set<String>()
-        var stack = [id]
-        while let next = stack.popLast() {
-            guard set.insert(next).inserted, let node = c[next] else { continue }
-            seen.append(next)
-            for ref in (node.supportedBy + node.inContextOf + node.dischargedBy).reversed() { stack.append(ref.target) }
-        }
-        return seen
+        guard let i = assuranceCase.index[id] else { return [] }
+        let g = report.graph
+        return g.preorder(from: i, via: [.support, .context, .discharge]).map { g.nodes[$0].id }
     }
 
     /// What the verdict is: pass or fail at the report's level.
