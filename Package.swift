@@ -11,6 +11,10 @@ let package = Package(
         .library(name: "WarrantEvidence", targets: ["WarrantEvidence"]),
         .library(name: "WarrantNumerics", targets: ["WarrantNumerics"]),
         .library(name: "WarrantJSON", targets: ["WarrantJSON"]),
+        .library(name: "WarrantEvals", targets: ["WarrantEvals"]),
+        .library(name: "WarrantReport", targets: ["WarrantReport"]),
+        // The main jobs (check, build, report, gate, diff, init) for programs that embed Warrant.
+        .library(name: "WarrantKit", targets: ["WarrantKit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
@@ -67,11 +71,18 @@ let package = Package(
             name: "WarrantReport",
             dependencies: ["WarrantCore", "WarrantEvidence", "WarrantJSON"]
         ),
-        // The command-line tool: parses arguments and dispatches, nothing more.
+        // Warrant's main jobs as a library: check a case with its evidence, build, report,
+        // gate, diff, init. Each command of the CLI is one call into it.
+        .target(
+            name: "WarrantKit",
+            dependencies: ["WarrantCore", "WarrantEvidence", "WarrantEvals", "WarrantReport", "WarrantFiles", "WarrantJSON"]
+        ),
+        // The command-line tool: parses arguments and calls WarrantKit (or, for the commands
+        // that only run one evaluation or read one store, the library that does it).
         .executableTarget(
             name: "warrant",
             dependencies: [
-                "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics", "WarrantReport", "WarrantEvals",
+                "WarrantKit", "WarrantCore", "WarrantEvidence", "WarrantJSON", "WarrantNumerics", "WarrantReport", "WarrantEvals",
                 "WarrantFiles", .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,6 +115,10 @@ let package = Package(
         .testTarget(
             name: "WarrantEvalsTests",
             dependencies: ["WarrantEvals", "WarrantNumerics"]
+        ),
+        .testTarget(
+            name: "WarrantKitTests",
+            dependencies: ["WarrantKit"]
         ),
         .testTarget(
             name: "WarrantCLITests",

@@ -107,6 +107,16 @@ struct CLITests {
         #expect(!r.stderr.isEmpty)
     }
 
+    @Test("an argument error prints its message and the usage once, and exits 2", arguments: [
+        ["check"], ["check", "--bogus", "x.yaml"], ["evidence", "show"], ["eval", "sae", "--model", "m.json", "--loss", "l2"],
+    ])
+    func usageOnce(arguments: [String]) throws {
+        let r = try CLI.run(arguments)
+        #expect(r.status == 2)
+        #expect(r.stderr.components(separatedBy: "Usage: ").count == 2, "\(r.stderr)")
+        #expect(r.stderr.hasPrefix("Error: "))
+    }
+
     @Test("--help works on every command", arguments: [[], ["check"], ["rules"], ["explain"]])
     func help(command: [String]) throws {
         let r = try CLI.run(command + ["--help"])

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import WarrantCore
+import WarrantKit
 
 struct Assumptions: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,8 +22,8 @@ struct Assumptions: ParsableCommand {
     var store: String?
 
     func run() throws {
-        let checked = try CheckSession.run(files: [file], level: .release, strict: false, store: store)
-        guard let report = checked.first?.report else { return }
+        let request = CheckRequest(files: [file], level: .release, store: store)
+        guard let report = try orExit({ try CaseChecker.analyse(request) }).first?.report else { return }
         let ledger = report.assumptions
         switch format {
         case .json:

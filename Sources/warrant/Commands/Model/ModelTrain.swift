@@ -1,14 +1,6 @@
 import ArgumentParser
 import Foundation
-import WarrantJSON
 import WarrantNumerics
-
-struct Model: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Models for the built-in evaluations.",
-        subcommands: [ModelTrain.self, ModelInfo.self, ModelActivations.self]
-    )
-}
 
 struct ModelTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,6 +64,7 @@ struct ModelTrain: ParsableCommand {
     }
 
     func run() throws {
+        useFastestBLASKernels()
         var settings = ModularAddition.Settings()
         settings.seed = seed
         if let steps { settings.steps = steps }
@@ -96,61 +89,4 @@ struct ModelTrain: ParsableCommand {
         print(String(format: "wrote %@/model.safetensors, model.json, training.json: held-out accuracy %.4f, train %.4f (%.1f s)",
                      out, summary.testAccuracy, summary.trainAccuracy, Date().timeIntervalSince(start)))
     }
-}
-
-struct ModelInfo: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "info", abstract: "Describe a model config and its weights.")
-
-    @Argument(help: "The model config (JSON).")
-    var config: String
-
-    func run() throws {
-        let model = try loadModel(config)
-        for (i, l) in model.config.layers.enumerated() {
-            print("layer \(i): \(l.inputs) -> \(l.outputs), \(l.activation.rawValue)  (\(l.weight)\(l.bias.map { ", \($0)" } ?? ""))")
-        }
-        print("activations: " + model.config.activationNames.joined(separator: ", "))
-    }
-}
-
-struct ModelActivations: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "activations",
-        abstract: "Write a layer's activations on the model's task data as .npy (for numpy and other tools).",
-        discussion: "For the modadd model the data is every pair (a, b), in the order a·p + b."
-    )
-
-    @Argument(help: "The model config (JSON).")
-    var config: String
-
-    @Option(help: "The activation: input, hidden.i.pre, hidden.i or logits (`warrant model info` lists them).")
-    var layer: String
-
-    @Option(help: "Output .npy file.")
-    var out: String
-
-    func run() throws {
-        let model = try loadModel(config)
-        guard let p = model.config.modularAdditionModulus else {
-            printError("error: this model's config names no task data (only modular_addition models carry their data)")
-            throw ExitCode(2)
-        }
-        let (x, _) = ModularAddition.dataset(modulus: p)
-        guard let activations = model.forward(x)[layer] else {
-            printError("error: no activation '\(layer)'; this model has: \(model.config.activationNames.joined(separator: ", "))")
-            throw ExitCode(2)
-        }
-        do {
-            try NPYArray(shape: [activations.rows, activations.cols], dtype: .f32, values: activations.storage.map(Double.init)).write(to: out)
-        } catch {
-            printError("error: \(error)")
-            throw ExitCode(2)
-        }
-        print("wrote \(out): \(activations.rows) × \(activations.cols) float32")
-    }
-}
-
-/// Loads a model config and its weights; a bad file is exit 2 with the reason.
-func loadModel(_ config: String) throws -> MLP<Float> {
-    try orExit { try MLP<Float>.load(configPath: config) }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
-import WarrantCore
-import WarrantEvidence
+import WarrantKit
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,15 +55,12 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let analyses = try CheckSession.analyse(files: files, inputFormat: inputFormat, level: level, strict: strict, store: store, allowRead: read.allowRead)
-        let reports = analyses.map(\.report)
-        let failed = reports.contains { $0.failed }
-        let exitCode: Int32 = failed ? 1 : 0
+        let request = CheckRequest(files: files, inputFormat: inputFormat, level: level, strict: strict,
+                                   store: store, allowRead: read.allowRead)
+        let analyses = try orExit { try CaseChecker.analyse(request) }
         switch format {
         case .json:
-            let output = CheckOutput(reports: reports, level: level ?? reports.first?.level ?? .draft,
-                                     strict: strict, exitCode: Int(exitCode), evidence: analyses.map { $0.evidence?.store })
-            print(output.encoded())
+            print(GateOutput.checkOutput(analyses, level: level, strict: strict).encoded())
         case .text:
             let color = !noColor && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
             for analysis in analyses {
@@ -76,8 +72,6 @@ struct Check: ParsableCommand {
                 print(TerminalText.sanitize("\(analysis.report.inputs.joined(separator: " ")): \(analysis.report.summaryLine)"))
             }
         }
-        if failed { throw ExitCode(exitCode) }
+        if analyses.contains(where: { !$0.passed }) { throw ExitCode(1) }
     }
-
-
 }

@@ -1,0 +1,98 @@
+import WarrantCore
+import WarrantEvals
+import WarrantEvidence
+import WarrantReport
+
+/// What to check: the case files, how to read them, the level, and the store.
+public struct CheckRequest: Sendable {
+    /// Case files: one Warrant case, or gsn2x files that form one argument together.
+    public var files: [String]
+    public var inputFormat: InputFormat
+    /// The gate level; nil uses each case's `policy.level`, else draft.
+    public var level: GateLevel?
+    /// Whether warnings fail the check too.
+    public var strict: Bool
+    /// The evidence store; nil is `.warrant/evidence.sqlite` beside each case.
+    public var store: String?
+    /// Folders outside the case's own that its files may come from (`--allow-read`).
+    public var allowRead: [String]
+
+    public init(files: [String], inputFormat: InputFormat = .auto, level: GateLevel? = nil, strict: Bool = false,
+                store: String? = nil, allowRead: [String] = []) {
+        self.files = files
+        self.inputFormat = inputFormat
+        self.level = level
+        self.strict = strict
+        self.store = store
+        self.allowRead = allowRead
+    }
+}
+
+/// Loading, evidence assessment and checking: the pipeline behind `check`, `report`,
+/// `gate`, `diff`, `assumptions` and the last step of `build`.
+public enum CaseChecker {
+    /// The loader every command uses: the built-in recipes' schemas, and the folders the
+    /// person running Warrant allows beyond the case's own.
+    public static func loader(allowRead: [String] = []) -> CaseLoader {
+        CaseLoader(recipeSchemas: BuiltInRecipes.schemas, allowedRoots: allowRead)
+    }
+
+    /// Loads each case, assesses its evidence against its store, and checks the argument.
+    ///
+    /// Throws when a file or the store cannot be read (an unreadable case, a damaged or
+    /// foreign store): Warrant could not do its job. Everything wrong *in* the case is a
+    /// finding in the returned reports instead.
+    public static func analyse(_ request: CheckRequest) throws -> [CaseAnalysis] {
+        let results = try loader(allowRead: request.allowRead).load(paths: request.files, format: request.inputFormat)
+        return try results.map { try analyse(loaded: $0, request: request) }
+    }
+
+    /// Assesses and checks one loaded case.
+    public static func analyse(loaded: LoadResult, request: CheckRequest) throws -> CaseAnalysis {
+        var loaded = loaded
+        let effective = request.level ?? loaded.assuranceCase.header?.level ?? .draft
+        var options = CheckOptions(level: effective, strict: request.strict)
+        var assessment: EvidenceAssessment?
+        if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
+            let evidenceStore = try openStore(request.store ?? StoreLocation.besideCase(input))
+            let assessor = EvidenceAssessor(store: evidenceStore, level: effective, methodVersions: BuildPlan.methodVersions)
+            let a = try assessor.assess(loaded)
+            loaded.findings += a.findings
+            options.evidenceStatus = a.statusFunction
+            assessment = a
+        }
+        return CaseAnalysis(loaded: loaded, report: Checker.check(loaded, options: options), evidence: assessment)
+    }
+
+    /// The store at `path` if there is one; none yet is fine (every linked record is
+    /// missing); a damaged or foreign file throws.
+    public static func openStore(_ path: String) throws -> EvidenceStore? {
+        do {
+            return try EvidenceStore(path: path, create: false)
+        } catch StoreError.missing {
+            return nil
+        }
+    }
+
+    /// What changed between two versions of a case, each checked at `level` (nil: each
+    /// case's own `policy.level`).
+    public static func diff(old: String, new: String, level: GateLevel? = nil, allowRead: [String] = []) throws -> CaseDiff? {
+        let request = CheckRequest(files: [], level: level, allowRead: allowRead)
+        var a = request, b = request
+        a.files = [old]
+        b.files = [new]
+        guard let before = try analyse(a).first, let after = try analyse(b).first else { return nil }
+        return CaseDiff(old: before, new: after)
+    }
+}
+
+extension CaseAnalysis {
+    /// One line naming the store and the chain head the verdict was about.
+    public var storeLine: String? {
+        guard let store = evidence?.store else { return nil }
+        let head = store.head.map { "head \($0)" } ?? (store.records == 0 ? "empty" : "does not verify")
+        return "evidence: \(store.store): \(store.records) record\(store.records == 1 ? "" : "s"), \(head)"
+            + (store.pinned ? " (extends the pinned head" + (store.after_pin > 0
+                ? "; the \(store.after_pin) record\(store.after_pin == 1 ? "" : "s") after it \(store.after_pin == 1 ? "is" : "are") not used until the head is pinned again)" : ")") : "")
+    }
+}

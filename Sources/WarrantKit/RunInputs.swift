@@ -1,0 +1,38 @@
+import Foundation
+import WarrantCore
+import WarrantFiles
+import WarrantReport
+
+/// The files a run of `check`, `report`, `gate` or `build` reads, so that its outputs
+/// never replace one: every case file, the store (with SQLite's side files), the model
+/// and its config, and the logs and files the evidence names.
+public enum RunInputs {
+    public static func of(_ analyses: [CaseAnalysis], store: String?) -> InputFiles {
+        of(analyses.map(\.loaded), store: store)
+    }
+
+    public static func of(_ loadedCases: [LoadResult], store: String?) -> InputFiles {
+        var inputs = InputFiles()
+        for a in loadedCases {
+            // Every file the case was read from, library templates' virtual paths too: a real file
+            // of that name (say templates/scheming/case.yaml) must not be overwritten either.
+            for path in a.sources.keys { inputs.add(path, as: "a case file") }
+            let c = a.assuranceCase
+            if let m = c.header?.modelPath {
+                let weights = CaseLoader.resolve(m.value, from: m.location.file)
+                inputs.add(weights, as: "the model's weights")
+                inputs.add(((weights as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json"), as: "the model's config")
+            }
+            if let cfg = c.header?.modelConfig { inputs.add(CaseLoader.resolve(cfg.value, from: cfg.location.file), as: "the model's config") }
+            for node in c.nodes {
+                if let log = node.evidence?.inspectLog { inputs.add(CaseLoader.resolve(log.value, from: log.location.file), as: "an Inspect log") }
+                if let file = node.evidence?.file { inputs.add(CaseLoader.resolve(file.value, from: file.location.file), as: "a pinned evidence file") }
+            }
+            let storePath = store ?? a.inputs.first.map(StoreLocation.besideCase)
+            if let storePath {
+                for suffix in ["", "-wal", "-shm", "-journal"] { inputs.add(storePath + suffix, as: "the evidence store") }
+            }
+        }
+        return inputs
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import WarrantEvals
+import WarrantJSON
+import WarrantKit
+
+struct EvalSAE: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sae",
+        abstract: "Train and evaluate a sparse autoencoder (local, e2e or e2e+ds) on a layer of a model.",
+        discussion: """
+        Trains an SAE on the model's training data (for the demo model, the training split of \
+        its pairs), evaluates it on held-out data, writes it in SAELens layout \
+        (sae_weights.safetensors + cfg.json) and stores an evidence record with every metric and \
+        its definition, the configuration, and the model, data and SAE hashes. With --evaluate, \
+        an existing SAE in SAELens layout is evaluated instead of trained.
+
+          warrant eval sae --model examples/models/modadd/model.json --layer hidden.0 \\
+              --loss e2e --dict-size 512 --lambda 2 --steps 2000 --seed 0
+        """
+    )
+
+    @OptionGroup var options: EvaluationOptions
+
+    @Option(help: "The activation to read and replace, e.g. hidden.0 (`warrant model info` lists them).")
+    var layer: String = "hidden.0"
+
+    @Option(help: "Training loss: local, e2e or e2e+ds.")
+    var loss: String = "local"
+
+    @Option(help: "Dictionary size.")
+    var dictSize: Int = 512
+
+    @Option(help: "Sparsity coefficient λ (the loss uses λ/d).")
+    var lambda: Double = 1
+
+    @Option(help: "Downstream weight β for e2e+ds.")
+    var beta: Double = 2.5
+
+    @Option(help: "Training steps.")
+    var steps: Int = 2000
+
+    @Option(help: "Batch size.")
+    var batchSize: Int = 256
+
+    @Option(help: "Peak learning rate (warm-up, then cosine to 10%).")
+    var learningRate: Double = 1e-3
+
+    @Option(help: "Random seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Evaluate this SAE (SAELens layout) instead of training one.")
+    var evaluate: String?
+
+    @Option(help: "Where to write the SAE. (default: .warrant/artifacts/sae-LOSS-LAYER-lLAMBDA-sSEED beside the store)")
+    var out: String?
+
+    func validate() throws {
+        guard SAELoss(rawValue: loss) != nil else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
+        try checkFlags(BuiltInRecipes.sae, ["dict_size": Double(dictSize), "lambda": lambda, "beta": beta, "steps": Double(steps),
+                                            "batch_size": Double(batchSize), "learning_rate": learningRate, "seed": Double(seed)])
+    }
+
+    func run() throws {
+        useFastestBLASKernels()
+        var settings = SAETrainingSettings()
+        guard let lossKind = SAELoss(rawValue: loss) else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
+        settings.loss = lossKind
+        settings.dictionarySize = dictSize
+        settings.lambda = lambda
+        settings.beta = beta
+        settings.steps = steps
+        settings.batchSize = batchSize
+        settings.learningRate = learningRate
+        settings.seed = seed
+        let run = SAERun(modelConfigPath: options.model, layer: layer, settings: settings, dataPath: options.data)
+        let output = out ?? options.artifacts("sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)")
+        let start = Date()
+        let progress = Progress(total: steps, label: "\(loss) SAE")
+        let result: SAERun.Result = try orExit {
+            if let evaluate {
+                return try run.evaluateOnly(saeDirectory: evaluate, producer: .current())
+            }
+            let trained = try run.run(outputDirectory: output, producer: .current()) { step, terms in
+                progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
+            }
+            progress.finish()
+            return trained
+        }
+        let e = result.evaluation
+        let shown = ["l0", "alive", "explained_variance", "mse", "kl", "ce_increase", "ce_score", "kl_score", "l2_ratio"]
+        for name in shown {
+            if let v = e[name] { print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((v * 1e6).rounded() / 1e6))") }
+        }
+        for name in e.metrics.keys.sorted() where name.hasPrefix("downstream_mse.") {
+            print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((e[name]! * 1e6).rounded() / 1e6))")
+        }
+        print(String(format: "  (%d held-out tokens, %.1f s)", e.tokens, Date().timeIntervalSince(start)))
+        if evaluate == nil { print("SAE written to \(result.saeDirectory)") }
+        try options.store(result.record)
+    }
+}

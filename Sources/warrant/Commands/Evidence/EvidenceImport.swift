@@ -1,0 +1,9 @@
+import ArgumentParser
+
+struct EvidenceImport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import the results of external evaluations as records.",
+        subcommands: [ImportJSON.self, ImportInspect.self]
+    )
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import WarrantKit
+
+/// Where the store is: `--store`, else beside `--case`, else in the current directory.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The evidence store (SQLite). (default: .warrant/evidence.sqlite beside --case, or here)")
+    var store: String?
+
+    @Option(name: .customLong("case"), help: "A case file; its store is .warrant/evidence.sqlite beside it.")
+    var casePath: String?
+
+    var path: String {
+        if let store { return store }
+        if let casePath { return StoreLocation.besideCase(casePath) }
+        return EvidenceStore.defaultRelativePath
+    }
+
+    func open(create: Bool) throws -> EvidenceStore {
+        try Self.open(path: path, create: create)
+    }
+
+    /// Opens (by default creating) the store at `path`; failures are exit 2.
+    static func open(path: String, create: Bool = true) throws -> EvidenceStore {
+        try orExit { try EvidenceStore(path: path, create: create) }
+    }
+}
+
+/// Appends a record and prints its id; store errors are exit 2.
+func append(_ record: EvidenceRecord, to store: EvidenceStore) throws {
+    print(try orExit { try store.append(record) }.id)
+}

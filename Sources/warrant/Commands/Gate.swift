@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import WarrantKit
+
+struct Gate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Gate a release in CI: check the case at a level and report in a CI format.",
+        discussion: """
+        Formats: text (like check), json (schemas/check-output.schema.json), sarif (SARIF 2.1.0 \
+        for code scanning), junit (JUnit XML, one test case per rule), github (workflow \
+        annotations; with $GITHUB_STEP_SUMMARY set, the Markdown report is appended to the job \
+        summary). Exit codes: 0 pass, 1 findings at or above the level, 2 could not run.
+        """
+    )
+
+    @Argument(help: "Case files.", completion: .file(extensions: ["yaml", "yml"]))
+    var files: [String]
+
+    @Option(help: "Gate level: draft, review or release. (default: the case's policy.level, else draft)")
+    var level: GateLevel?
+
+    @Option(help: "Output format: text, json, sarif, junit or github.")
+    var format: GateFormat = .text
+
+    @Option(name: [.short, .long], help: "Write the output to a file instead of standard output.")
+    var output: String?
+
+    @Flag(help: "Fail on warnings too.")
+    var strict = false
+
+    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside each case)")
+    var store: String?
+
+    @OptionGroup var read: ReadOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("Name at least one case file to gate.") }
+    }
+
+    func run() throws {
+        let request = CheckRequest(files: files, level: level, strict: strict, store: store, allowRead: read.allowRead)
+        let analyses = try orExit { try CaseChecker.analyse(request) }
+        let text = GateOutput.render(analyses, format: format, level: level, strict: strict)
+        if format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
+            GitHubStepSummary.append(analyses, to: summary)
+        }
+        if let output {
+            try writeOutput(text, to: output, inputs: RunInputs.of(analyses, store: store))
+        } else {
+            print(text, terminator: "")
+        }
+        if analyses.contains(where: { !$0.passed }) { throw ExitCode(1) }
+    }
+}
