@@ -3,8 +3,9 @@
 schemas/case.schema.json, and `warrant check --format json` output against
 schemas/check-output.schema.json.
 
-Usage: validate_schemas.py [--check-output FILE ...]
+Usage: validate_schemas.py [--check-output FILE ...] [--records FILE ...] [--attestation FILE ...]
 """
+import base64
 import json
 import pathlib
 import sys
@@ -52,6 +53,9 @@ def main(argv):
         print(f"check-output schema: {len(outputs)} outputs checked")
 
     record_validator = load_schema("evidence-record.schema.json")
+    attestations = argv[argv.index("--attestation") + 1:] if "--attestation" in argv else []
+    if "--attestation" in argv:
+        argv = argv[:argv.index("--attestation")]
     records = argv[argv.index("--records") + 1:] if "--records" in argv else []
     if "--check-output" in argv and "--records" in argv:
         outputs = argv[argv.index("--check-output") + 1:argv.index("--records")]
@@ -63,6 +67,17 @@ def main(argv):
                 failures += 1
     if records:
         print(f"evidence-record schema: {len(records)} files checked")
+
+    # A gate attestation: the DSSE envelope's payload against the statement schema.
+    attestation_validator = load_schema("gate-attestation.schema.json")
+    for name in attestations:
+        envelope = json.loads(pathlib.Path(name).read_text())
+        statement = json.loads(base64.b64decode(envelope["payload"]))
+        for error in attestation_validator.iter_errors(statement):
+            print(f"{name}: {'/'.join(str(p) for p in error.path)}: {error.message}")
+            failures += 1
+    if attestations:
+        print(f"gate-attestation schema: {len(attestations)} statements checked")
     return 1 if failures else 0
 
 

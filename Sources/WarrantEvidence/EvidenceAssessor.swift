@@ -54,6 +54,9 @@ public struct EvidenceAssessment: Sendable {
     /// The record each node resolved to, when one was found.
     public var records: [String: EvidenceRecord] = [:]
     public var findings: [Finding] = []
+    /// The trusted signers of each evidence node's record (valid signatures by keys the
+    /// case lists), by node id.
+    public var signers: [String: [String]] = [:]
     /// The store judged against, and its chain head as verified (nil without a store).
     public var store: CheckOutput.EvidenceStoreEntry?
 
@@ -166,6 +169,8 @@ public struct EvidenceAssessor {
                  hint: "point --store at the store the case was judged against")
         }
         var derivations = Derivations()
+        let (trust, trustFindings) = TrustPolicy.of(loaded)
+        result.findings += trustFindings
 
         for node in c.nodes where node.type == .evidence {
             guard let spec = node.evidence, spec.isLinked else {
@@ -177,7 +182,23 @@ public struct EvidenceAssessor {
                 continue
             }
             let (state, record, at) = judge(node: node, spec: spec, modelSHA: modelSHA, policyAge: policyAge, scope: loaded.scope,
-                                            records: usable, derivations: &derivations)
+                                            records: usable, trust: trust, derivations: &derivations)
+            if let record {
+                result.signers[node.id] = usable.trustedSigners(of: record, trust)
+                for (signature, check) in usable.signatureChecks(of: record) {
+                    switch check {
+                    case .valid(let key) where trust.name(of: key) == nil:
+                        emit(Rules.evidenceSignature, at,
+                             "record \(record.id.prefix(12)) of evidence '\(node.id)' is signed by key \(key) (signature record \(signature.id.prefix(12))), which the case does not trust",
+                             hint: "if this key is a trusted signer's, list it under `case.policy.signers`", node: node.id)
+                    case .invalid(let key, let reason):
+                        emit(Rules.evidenceSignature, at,
+                             "the signature of record \(record.id.prefix(12)) of evidence '\(node.id)' by key \(key) (signature record \(signature.id.prefix(12))) is invalid: \(reason)",
+                             hint: "someone who can write the store altered or forged it; sign the record again", node: node.id)
+                    default: break
+                    }
+                }
+            }
             var final = state
             // Nothing from a store that does not verify is believed, passing or not.
             if chainBroken, spec.file == nil { final = .tampered("the store's hash chain is broken or does not extend the pinned head") }
@@ -197,7 +218,7 @@ public struct EvidenceAssessor {
                 emit(Rules.evidenceTampered, at, "evidence '\(node.id)' does not verify: \(why)", node: node.id)
             case .asserted(let why):
                 emit(Rules.evidenceAsserted, at, "evidence '\(node.id)' is asserted, not derived: \(why)",
-                     hint: "derive it (an Inspect log named by `source: { inspect: }`, or an `eval:` recipe), or say why it is accepted with `accept_asserted: \"...\"`",
+                     hint: "derive it (an Inspect log named by `source: { inspect: }`, or an `eval:` recipe), have a signer listed in `policy.signers` sign it (`warrant evidence sign`), or say why it is accepted with `accept_asserted: \"...\"`",
                      node: node.id)
             case .invalidTime(let why):
                 emit(Rules.invalidDate, at, "evidence '\(node.id)' has a time that cannot be trusted: \(why)",
@@ -220,7 +241,7 @@ public struct EvidenceAssessor {
     static let maxLogBytes = InspectImporter.maxLogBytes
 
     func judge(node: ArgumentNode, spec: EvidenceSpec, modelSHA: String?, policyAge: Double?, scope: ReadScope,
-               records: VerifiedRecords, derivations: inout Derivations)
+               records: VerifiedRecords, trust: TrustPolicy, derivations: inout Derivations)
         -> (EvidenceState, EvidenceRecord?, SourceLocation)
     {
         let file = node.location.file
@@ -365,9 +386,10 @@ public struct EvidenceAssessor {
             }
         }
         if let last = failures.last { return (.failing(failures), record, last.location) }
-        if spec.acceptAsserted == nil {
+        // A signer the case trusts vouches for what Warrant cannot derive again.
+        if spec.acceptAsserted == nil, records.trustedSigners(of: record, trust).isEmpty {
             if record.effectiveProvenance == .asserted {
-                return (.asserted("record \(record.id.prefix(12)) was typed in (\(record.producer.tool) \(record.producer.version))"), record, at)
+                return (.asserted("record \(record.id.prefix(12)) was typed in (\(record.producer.tool) \(record.producer.version)) and no signer the case trusts has signed it"), record, at)
             }
             if let notDerived { return (.asserted(notDerived), record, at) }
         }
@@ -431,13 +453,30 @@ struct VerifiedRecords {
     var records: [EvidenceRecord]
     var bySource: [String: [EvidenceRecord]] = [:]
     var byMethod: [String: [EvidenceRecord]] = [:]
+    /// Signature records, by the id of the record each signs.
+    var signatures: [String: [EvidenceRecord]] = [:]
 
     init(records: [EvidenceRecord]) {
         self.records = records
         for r in records {
             if let sha = r.source?["sha256"]?.string { bySource[sha, default: []].append(r) }
             if let m = r.method?.name { byMethod[m, default: []].append(r) }
+            if r.kind == EvidenceRecord.signatureKind, let s = r.signature { signatures[s.signs, default: []].append(r) }
         }
+    }
+
+    /// Each signature of `record`: the signature record, and what checking it gave.
+    func signatureChecks(of record: EvidenceRecord) -> [(record: EvidenceRecord, check: SignatureCheck)] {
+        (signatures[record.id] ?? []).map { ($0, $0.check(signatureOf: record)) }
+    }
+
+    /// The trusted signers whose valid signatures `record` carries, in the order signed.
+    func trustedSigners(of record: EvidenceRecord, _ trust: TrustPolicy) -> [String] {
+        var names: [String] = []
+        for (_, check) in signatureChecks(of: record) {
+            if case .valid(let key) = check, let name = trust.name(of: key), !names.contains(name) { names.append(name) }
+        }
+        return names
     }
 
     /// The record with this id, or the only one whose id starts with it (at least 8 hex digits).

@@ -81,6 +81,23 @@ public struct EvidenceRecord: Sendable, Hashable {
         case asserted
     }
 
+    /// A signature of another record, carried by a record of kind `signature` (records are
+    /// immutable, so a signature is a record of its own, appended after the one it signs).
+    public struct Signature: Sendable, Hashable {
+        /// The id of the signed record.
+        public var signs: String
+        /// The signing key, `ed25519:BASE64`.
+        public var key: String
+        /// The name the signer gave; informative only: trust comes from the case's `policy.signers`.
+        public var signer: String?
+        /// Base64 of the Ed25519 signature over the DSSE pre-authentication encoding of the
+        /// signed record's canonical JSON (``EvidenceRecord/signedPayloadType``).
+        public var sig: String
+        public init(signs: String, key: String, signer: String?, sig: String) {
+            self.signs = signs; self.key = key; self.signer = signer; self.sig = sig
+        }
+    }
+
     /// SHA-256 of the canonical JSON without `id`; set by ``sealed(previous:)``.
     public private(set) var id: String = ""
     /// e.g. `interpretability.sae`, `capability_eval`, `control_eval`, `inspect`, `file`.
@@ -96,6 +113,8 @@ public struct EvidenceRecord: Sendable, Hashable {
     public var producer: Producer
     /// Where the evidence came from (for imports: the log's task, status, revision, hash...).
     public var source: [String: JSONValue]?
+    /// For a record of kind `signature`: what it signs, with which key.
+    public var signature: Signature?
     /// How the record was obtained. Records written before Warrant recorded it have none;
     /// ``effectiveProvenance`` classifies them.
     public var provenance: Provenance?
@@ -185,6 +204,10 @@ public struct EvidenceRecord: Sendable, Hashable {
         if let dataset { o["dataset"] = .object(compact(["name": dataset.name.map(JSONValue.string), "sha256": dataset.sha256.map(JSONValue.string)])) }
         if let source { o["source"] = .object(source) }
         if let provenance { o["provenance"] = .string(provenance.rawValue) }
+        if let signature {
+            o["signature"] = .object(compact(["signs": .string(signature.signs), "key": .string(signature.key),
+                                              "signer": signature.signer.map(JSONValue.string), "sig": .string(signature.sig)]))
+        }
         return .object(o)
     }
 
@@ -199,7 +222,7 @@ public struct EvidenceRecord: Sendable, Hashable {
                             defaultProducer: Producer? = nil) throws(RecordFormatError) -> EvidenceRecord {
         guard let o = json.object else { throw RecordFormatError("a record is a JSON object") }
         let allowed: Set<String> = ["format", "id", "kind", "title", "subject", "method", "configuration", "dataset",
-                                    "metrics", "artifacts", "producer", "source", "previous", "provenance"]
+                                    "metrics", "artifacts", "producer", "source", "previous", "provenance", "signature"]
         if let unknown = o.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw RecordFormatError("unknown field '\(unknown)' in a record")
         }
@@ -267,6 +290,12 @@ public struct EvidenceRecord: Sendable, Hashable {
                 throw RecordFormatError("`provenance` is \"derived\" or \"asserted\"")
             }
             r.provenance = provenance
+        }
+        if let s = o["signature"] {
+            guard let so = s.object, let signs = so["signs"]?.string, let key = so["key"]?.string, let sig = so["sig"]?.string else {
+                throw RecordFormatError("`signature` needs `signs` (a record id), `key` (ed25519:BASE64) and `sig` (base64)")
+            }
+            r.signature = Signature(signs: signs, key: key, signer: so["signer"]?.string, sig: sig)
         }
         if requireID {
             guard let id = o["id"]?.string else { throw RecordFormatError("a stored record carries its `id`") }

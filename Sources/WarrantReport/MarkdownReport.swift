@@ -162,7 +162,10 @@ public struct MarkdownReport {
                     let ok = !value.isNaN && req.op.holds(value, req.value)
                     return "\(ok ? "✓" : "✗") \(req.metric) = \(value.isNaN ? "NaN" : JSONValue.format(value)) (\(req.op.rawValue) \(JSONValue.format(req.value)))"
                 }.joined(separator: "<br>")
-                out += "| \(code(e.id)) | \(stateText) | \(record.map { "`\($0.id.prefix(12))`" } ?? "–") | \(record.map { cell($0.kind) } ?? "–") | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
+                // Who vouches for the record: the trusted signers whose signatures verify.
+                let signers = analysis.evidence?.signers[e.id] ?? []
+                let signed = signers.isEmpty ? "" : "<br>signed by " + signers.map { cell($0) }.joined(separator: ", ")
+                out += "| \(code(e.id)) | \(stateText) | \(record.map { "`\($0.id.prefix(12))`" + signed } ?? "–") | \(record.map { cell($0.kind) } ?? "–") | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
             }
             out += "\n"
         }

@@ -21,7 +21,7 @@ struct Warrant: ParsableCommand {
         """,
         version: WarrantVersion.string,
         subcommands: [Init.self, Build.self, Check.self, Report.self, Gate.self, Diff.self, Assumptions.self, Evidence.self, Eval.self, Model.self,
-                      TemplatesCommand.self, Rules.self, Explain.self]
+                      TemplatesCommand.self, Rules.self, Explain.self, Key.self, AttestationCommand.self]
     )
 }
 

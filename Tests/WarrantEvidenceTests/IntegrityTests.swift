@@ -143,7 +143,7 @@ struct IntegrityTests {
                 #expect(a.states["E1"] == .passing)
                 #expect(finding == nil)
             } else if level == .release {
-                #expect(a.states["E1"] == .asserted("record \(id.prefix(12)) was typed in (warrant-tests 0)"))
+                #expect(a.states["E1"] == .asserted("record \(id.prefix(12)) was typed in (warrant-tests 0) and no signer the case trusts has signed it"))
                 #expect(finding?.severity == .error)
                 #expect(report.rootStatus != .supported)
             } else {

@@ -364,8 +364,20 @@ public enum Rules {
         and *asserted* when someone typed it in (`evidence add`, `evidence import json`), when \
         its log's scores were edited after the run, or when the log it came from is not named \
         by the case and so cannot be re-read. Asserted evidence is a warning at review; at \
-        release it supports its claim only when the node says why it is accepted: \
-        `accept_asserted: "reason"` (signed records will also count).
+        release it supports its claim only when a signer the case trusts (`policy.signers`) \
+        has signed the record (`warrant evidence sign`, or `--sign` when adding it), or when \
+        the node says why it is accepted: `accept_asserted: "reason"`.
+        """)
+    public static let evidenceSignature = Rule("E10", "evidence-signature", .evidence, WEE,
+        summary: "Every signature on a record the case uses verifies, by a key the case trusts.",
+        sources: ["design.md: trust model", "DSSE v1 (secure-systems-lab/dsse)"],
+        explanation: """
+        A signature record in the store names the record it signs and the Ed25519 key that \
+        signed it. The signature covers the DSSE pre-authentication encoding of the signed \
+        record's canonical JSON, id and chain link included. A signature that does not verify \
+        means someone with write access to the store forged or altered it; a signature by a key \
+        the case does not list under `policy.signers` vouches for nothing. Either is reported, \
+        naming the record and the key, and neither makes an asserted record count.
         """)
     public static let invalidDate = Rule("E09", "invalid-date", .evidence, WEE,
         summary: "Every time a record carries is a real ISO 8601 time, not in the future.",
@@ -498,7 +510,7 @@ public enum Rules {
         transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,
         defeaterTarget, placeholder, dischargeLink, defeatedMark, unattachedContext, extends,
         claimPoint, evidenceMissing, evidenceFailing, evidenceStale, evidenceWrongKind, evidenceTampered,
-        modelMissing, modelUndeclared, evidenceAsserted, invalidDate, openBlockingAssumption, openWarningAssumption, expiredWaiver, invalidWaiver, circularDischarge,
+        modelMissing, modelUndeclared, evidenceAsserted, invalidDate, evidenceSignature, openBlockingAssumption, openWarningAssumption, expiredWaiver, invalidWaiver, circularDischarge,
         templateAssumptionMissing, alignmentOnlySupport, inabilityAssumptions, sandbaggingRoute, harmControlAssumptions,
         outcomeCoverage, harmInabilityMonitoring, multiAgentDeployment, rootNotSupported,
     ]

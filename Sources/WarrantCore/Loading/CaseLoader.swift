@@ -28,6 +28,8 @@ public struct LoadResult: Sendable {
     public var inputs: [String]
     /// Where this case may read its files from.
     public var scope: ReadScope = .unrestricted
+    /// The paths in `sources` that are built-in templates, not files on disk.
+    public var libraryFiles: Set<String> = []
 }
 
 /// Loads cases: Warrant files (following `case.uses`) and gsn2x files.
@@ -205,7 +207,7 @@ public struct CaseLoader: Sendable {
                                "depends_on", "waiver", "choice"]
     static let systemKeys = ["model", "deployment", "description", "meta"]
     static let modelKeys = ["path", "config", "name", "description"]
-    static let policyKeys = ["level", "max_evidence_age", "evidence_head", "read_roots"]
+    static let policyKeys = ["level", "max_evidence_age", "evidence_head", "read_roots", "signers"]
     static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age", "accept_asserted"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
                            "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
@@ -286,6 +288,7 @@ public struct CaseLoader: Sendable {
         }
         var result = LoadResult(assuranceCase: assuranceCase, findings: findings, sources: sources, inputs: [rootPath])
         result.scope = scope
+        result.libraryFiles = libraryFiles
         return result
     }
 
@@ -453,6 +456,7 @@ public struct CaseLoader: Sendable {
                 let items = r.sequence ?? [r]
                 header.readRoots = items.compactMap { MappingReader.string($0, what: "a `read_roots` folder (relative to the case file)", findings: &findings) }
             }
+            if let s = policy["signers"] { header.signers = readSigners(s, findings: &findings) }
         }
         if let t = c["template"], let tm = MappingReader(t, what: "`case.template`", findings: &findings) {
             tm.reportUnknownKeys(allowed: ["name", "version"], findings: &findings)
@@ -647,6 +651,31 @@ public struct CaseLoader: Sendable {
             f.waiver = waiver
         }
         return f
+    }
+
+    /// `signers: [{ name: NAME, key: "ed25519:BASE64" } | { name: NAME, key_file: PATH }]`.
+    func readSigners(_ node: YAMLNode, findings: inout [Finding]) -> [TrustedSigner] {
+        let what = "a trusted signer ({ name: NAME, key: \"ed25519:...\" } or { name: NAME, key_file: PATH })"
+        var signers: [TrustedSigner] = []
+        for item in node.sequence ?? [node] {
+            guard let m = MappingReader(item, what: what, findings: &findings) else { continue }
+            m.reportUnknownKeys(allowed: ["name", "key", "key_file"], findings: &findings)
+            guard let nameNode = m["name"], let name = MappingReader.string(nameNode, what: "a signer's `name`", findings: &findings) else {
+                findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: item.location,
+                                        message: "a trusted signer needs a `name`", hint: "name the person or team the key belongs to"))
+                continue
+            }
+            let key = m["key"].flatMap { MappingReader.string($0, what: "a signer's `key` (ed25519:BASE64)", findings: &findings) }
+            let file = m["key_file"].flatMap { MappingReader.string($0, what: "a signer's `key_file` (a .pub file, relative to the case file)", findings: &findings) }
+            if (key == nil) == (file == nil) {
+                findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: item.location,
+                                        message: "signer '\(name.value)' needs exactly one of `key` and `key_file`",
+                                        hint: "`warrant key generate --out NAME` prints the key to write here"))
+                continue
+            }
+            signers.append(TrustedSigner(name: name, key: key, keyFile: file, location: item.location))
+        }
+        return signers
     }
 
     /// `evidence_head: { records: N, id: HEX }`, as `warrant evidence head` prints it.

@@ -17,6 +17,8 @@ public struct CaseHeader: Sendable {
     /// `case.policy.read_roots`: folders besides the case's own that data files (model,
     /// logs, pinned files) may come from, relative to the case file.
     public var readRoots: [LocatedString] = []
+    /// `case.policy.signers`: whose signatures make an asserted record count at release.
+    public var signers: [TrustedSigner] = []
     /// `case.template`: the built-in template this case was made from.
     public var template: TemplateOrigin?
     /// `case.params`: the template parameters and what each means.
@@ -91,5 +93,17 @@ public struct PinnedHead: Sendable {
     public var location: SourceLocation
     public init(records: Int, id: String, location: SourceLocation) {
         self.records = records; self.id = id; self.location = location
+    }
+}
+
+/// A signer the case trusts: a name and an Ed25519 public key, written in the case
+/// (`key: "ed25519:BASE64"`) or in a file it names (`key_file: keys/red-team.pub`).
+public struct TrustedSigner: Sendable {
+    public var name: LocatedString
+    public var key: LocatedString?
+    public var keyFile: LocatedString?
+    public var location: SourceLocation
+    public init(name: LocatedString, key: LocatedString?, keyFile: LocatedString?, location: SourceLocation) {
+        self.name = name; self.key = key; self.keyFile = keyFile; self.location = location
     }
 }

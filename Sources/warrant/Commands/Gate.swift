@@ -10,6 +10,11 @@ struct Gate: ParsableCommand {
         for code scanning), junit (JUnit XML, one test case per rule), github (workflow \
         annotations; with $GITHUB_STEP_SUMMARY set, the Markdown report is appended to the job \
         summary). Exit codes: 0 pass, 1 findings at or above the level, 2 could not run.
+
+        With --attest FILE --key KEY, the verdict is also written as an in-toto Statement v1 \
+        in a DSSE envelope signed with the Ed25519 KEY: subjects are every case file, the \
+        model weights and the evidence store's head, by SHA-256. A failing verdict is attested \
+        too. `warrant attestation verify FILE --key PUB` checks it anywhere.
         """
     )
 
@@ -33,13 +38,25 @@ struct Gate: ParsableCommand {
 
     @OptionGroup var read: ReadOptions
 
+    @Option(help: ArgumentHelp("Also write a signed attestation of the verdict (DSSE envelope, in-toto Statement v1) to this file.", valueName: "file"))
+    var attest: String?
+
+    @Option(help: ArgumentHelp("The private key that signs the attestation.", valueName: "key"))
+    var key: String?
+
     func validate() throws {
         if files.isEmpty { throw ValidationError("Name at least one case file to gate.") }
+        if (attest == nil) != (key == nil) { throw ValidationError("--attest and --key go together.") }
     }
 
     func run() throws {
+        let signingKey = try key.map { path in try orExit { try KeyFiles.signingKey(at: path) } }
         let request = CheckRequest(files: files, level: level, strict: strict, store: store, allowRead: read.allowRead)
         let analyses = try orExit { try CaseChecker.analyse(request) }
+        if let attest, let signingKey {
+            let envelope = try orExit { try Attestation.envelope(for: analyses, level: level, strict: strict, key: signingKey) }
+            try writeOutput(envelope, to: attest, inputs: RunInputs.of(analyses, store: store))
+        }
         let text = GateOutput.render(analyses, format: format, level: level, strict: strict)
         if format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
             GitHubStepSummary.append(analyses, to: summary)

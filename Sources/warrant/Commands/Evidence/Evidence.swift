@@ -8,7 +8,7 @@ struct Evidence: ParsableCommand {
         current directory (or beside the case given with --case). Records are immutable and \
         form a hash chain: `verify` detects any record altered or removed after the fact.
         """,
-        subcommands: [EvidenceAdd.self, EvidenceImport.self, EvidenceList.self, EvidenceShow.self, EvidenceVerify.self,
+        subcommands: [EvidenceAdd.self, EvidenceImport.self, EvidenceList.self, EvidenceShow.self, EvidenceVerify.self, EvidenceSign.self,
                       EvidenceHead.self]
     )
 }

@@ -11,8 +11,9 @@ struct EvidenceAdd: ParsableCommand {
         From flags: `warrant evidence add --kind control_eval --metric upper_bound=0.003 \
         --file report.pdf --model-file model.safetensors`.
 
-        Records added this way are *asserted*: at release they support a claim only where the \
-        evidence node says why it accepts them (`accept_asserted: "reason"`).
+        Records added this way are *asserted*: at release they support a claim only when a \
+        signer the case trusts signed them (--sign KEY, or later `warrant evidence sign`), or \
+        where the evidence node says why it accepts them (`accept_asserted: "reason"`).
         """
     )
 
@@ -42,12 +43,15 @@ struct EvidenceAdd: ParsableCommand {
     @Option(help: "The method as name@version.")
     var method: String?
 
+    @OptionGroup var signing: SigningOptions
+
     func validate() throws {
         if json == nil && kind == nil { throw ValidationError("Give a JSON file, or at least --kind.") }
         if json != nil && (kind != nil || !metrics.isEmpty) { throw ValidationError("Give either a JSON file or flags, not both.") }
     }
 
     func run() throws {
+        let key = try signing.key()
         var record = try orExit { () throws -> EvidenceRecord in
             guard let json else {
                 return try AssertedRecord.record(.init(kind: kind ?? "", title: title, metrics: metrics, files: files, method: method))
@@ -62,6 +66,7 @@ struct EvidenceAdd: ParsableCommand {
             try AssertedRecord.setSubject(of: &record, name: modelName, weights: modelFile)
             record = try AssertedRecord.asserted(record, from: json ?? "--kind \(kind ?? "")")
         }
-        try append(record, to: storeOptions.open(create: true))
+        let store = try storeOptions.open(create: true)
+        try signing.appendSignature(of: append(record, to: store), to: store, key: key)
     }
 }

@@ -16,5 +16,16 @@ struct EvidenceShow: ParsableCommand {
             throw ExitCode(2)
         }
         print(record.json().pretty)
+        // Who signed it, on standard error so that standard output stays the record's JSON.
+        let all = try orExit { try store.verifiedRecords().records }
+        for signature in all where signature.signature?.signs == record.id {
+            let verdict: String
+            switch signature.check(signatureOf: record) {
+            case .valid(let key): verdict = "valid, key \(key) (id \(key.keyID.prefix(16)))"
+            case .invalid(let key, let reason): verdict = "INVALID (\(reason)), key \(key)"
+            case .notASignature: continue
+            }
+            printError(TerminalText.sanitize("signed by \(signature.signature?.signer ?? "an unnamed signer") in record \(signature.id.prefix(12)): \(verdict)"))
+        }
     }
 }

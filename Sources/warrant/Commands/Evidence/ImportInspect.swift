@@ -33,7 +33,10 @@ struct ImportInspect: ParsableCommand {
     @Option(help: "The model weights file the evaluation was about (hashed into the record).")
     var modelFile: String?
 
+    @OptionGroup var signing: SigningOptions
+
     func run() throws {
+        let key = try signing.key()
         var options = InspectImporter.Options()
         options.allowIncomplete = allowIncomplete
         options.allowInvalidated = allowInvalidated
@@ -46,6 +49,7 @@ struct ImportInspect: ParsableCommand {
             printError("error: \(log): \(error)")
             throw ExitCode(2)
         }
-        try append(record, to: storeOptions.open(create: true))
+        let store = try storeOptions.open(create: true)
+        try signing.appendSignature(of: append(record, to: store), to: store, key: key)
     }
 }

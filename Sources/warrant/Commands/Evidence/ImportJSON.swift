@@ -17,9 +17,12 @@ struct ImportJSON: ParsableCommand {
     @Argument(help: "The JSON file.", completion: .file(extensions: ["json"]))
     var file: String
 
+    @OptionGroup var signing: SigningOptions
+
     func run() throws {
+        let key = try signing.key()
         let records = try orExit { try AssertedRecord.records(fromJSONFile: file).map { try AssertedRecord.asserted($0, from: file) } }
         let store = try storeOptions.open(create: true)
-        for record in records { try append(record, to: store) }
+        for record in records { try signing.appendSignature(of: append(record, to: store), to: store, key: key) }
     }
 }

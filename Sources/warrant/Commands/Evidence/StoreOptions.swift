@@ -25,7 +25,10 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Appends a record and prints its id; store errors are exit 2.
-func append(_ record: EvidenceRecord, to store: EvidenceStore) throws {
-    print(try orExit { try store.append(record) }.id)
+/// Appends a record and prints its id; store errors are exit 2. Returns the stored record.
+@discardableResult
+func append(_ record: EvidenceRecord, to store: EvidenceStore) throws -> EvidenceRecord {
+    let stored = try orExit { try store.append(record) }
+    print(stored.id)
+    return stored
 }
