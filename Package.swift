@@ -114,7 +114,8 @@ let package = Package(
         ),
         .testTarget(
             name: "WarrantEvalsTests",
-            dependencies: ["WarrantEvals", "WarrantNumerics"]
+            dependencies: ["WarrantEvals", "WarrantNumerics"],
+            exclude: ["Fixtures"]
         ),
         .testTarget(
             name: "WarrantKitTests",

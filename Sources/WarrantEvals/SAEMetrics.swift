@@ -53,7 +53,7 @@ public enum SAEMetrics {
     /// Evaluates an SAE on `inputs` (model inputs) with `labels` for cross-entropy, splicing
     /// it in at `layer`. Without a model, only the reconstruction metrics are computed, on
     /// `inputs` taken as the activations.
-    public static func evaluate(_ sae: SparseAutoencoder, model: MLP<Float>?, layer: String,
+    public static func evaluate<SAE: ActivationAutoencoder>(_ sae: SAE, model: MLP<Float>?, layer: String,
                                 inputs: Matrix<Float>, labels: [Int]?) -> SAEEvaluation {
         var e = SAEEvaluation()
         func put(_ name: String, _ value: Double, _ definition: String) { e.metrics[name] = .init(value: value, definition: definition) }

@@ -87,23 +87,56 @@ public struct SAERun {
         return try finish(sae, model: model, data: data, outputDirectory: outputDirectory, producer: producer, trained: true)
     }
 
-    /// Evaluates an SAE given in SAELens layout (no training).
-    public func evaluateOnly(saeDirectory: String, producer: EvidenceRecord.Producer) throws -> Result {
+    /// Evaluates an SAE saved in SAELens's layout (no training), at the SAE's own hook.
+    ///
+    /// `layer` is the hook asked for on the command line (nil: the SAE's own). An SAE whose
+    /// hook is not an activation of the model, a `layer` that disagrees with the SAE's hook,
+    /// or an SAE of another width than that activation, is refused. The record describes
+    /// the SAE evaluated (architecture, sizes, hook, normalisation, cfg layout, where it
+    /// came from) and pins its files by SHA-256.
+    public static func evaluateSAELens(saeDirectory: String, layer asked: String?, modelConfigPath: String, dataPath: String?,
+                                       producer: EvidenceRecord.Producer) throws -> (record: EvidenceRecord, evaluation: SAEEvaluation, sae: SAELensSAE) {
         let model = try MLP<Float>.load(configPath: modelConfigPath)
-        guard let width = model.config.width(of: layer), layer != "logits" else {
-            throw RunError.badLayer(layer, model.config.activationNames.filter { $0 != "logits" })
+        let sae = try SAELensSAE.read(from: saeDirectory)
+        let candidates = model.config.activationNames.filter { $0 != "logits" }
+        if let asked, let hook = sae.hookName, asked != hook {
+            throw RunError.noData("the SAE in \(saeDirectory) reads `\(hook)` (its cfg.json says so), not `\(asked)`; drop --layer, or evaluate an SAE trained on `\(asked)`")
         }
-        let (sae, _) = try SparseAutoencoder.read(from: saeDirectory)
+        guard let layer = asked ?? sae.hookName else {
+            throw RunError.noData("the SAE in \(saeDirectory) names no hook in its cfg.json; say where it reads with --layer (one of: \(candidates.joined(separator: ", ")))")
+        }
+        guard let width = model.config.width(of: layer), layer != "logits" else { throw RunError.badLayer(layer, candidates) }
         guard sae.inputDimension == width else {
             throw RunError.noData("the SAE in \(saeDirectory) reads \(sae.inputDimension)-wide activations, but `\(layer)` of the model is \(width) wide")
         }
-        return try finish(sae, model: model, data: try data(for: model), outputDirectory: saeDirectory, producer: producer, trained: false)
+        let run = SAERun(modelConfigPath: modelConfigPath, layer: layer, settings: SAETrainingSettings(), dataPath: dataPath)
+        let data = try run.data(for: model)
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
+        var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
+        record.producer.numerics = OpenBLAS.configuration
+        record.title = "\(sae.architecture.rawValue) SAE (SAELens layout, \(sae.dictionarySize) features) from \((saeDirectory as NSString).lastPathComponent) on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
+        record.subject = try subject(modelConfigPath, model)
+        record.method = .init(name: "sae", version: methodVersion)
+        record.provenance = .derived
+        var configuration = sae.description
+        configuration["layer"] = .string(layer)
+        configuration["evaluated"] = .string(saeDirectory)
+        configuration["trained_by_warrant"] = .bool(false)
+        if let dataPath { configuration["data"] = .string(dataPath) }
+        record.configuration = configuration
+        record.dataset = .init(name: data.name, sha256: data.sha256)
+        for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, definition: m.definition) }
+        for file in ["sae_weights.safetensors", "cfg.json"] {
+            let path = saeDirectory + "/" + file
+            if let sha = try? Hashing.sha256Hex(fileAt: path) { record.artifacts.append(.init(path: path, sha256: sha)) }
+        }
+        return (record, evaluation, sae)
     }
 
     func finish(_ sae: SparseAutoencoder, model: MLP<Float>, data: Data, outputDirectory: String,
                 producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
         let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
-        if trained { try sae.write(to: outputDirectory, hookName: layer, extra: ["warrant_loss": .string(settings.loss.rawValue)]) }
+        if trained { try sae.write(to: outputDirectory, hookName: layer, metadata: ["warrant_loss": .string(settings.loss.rawValue)]) }
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration
         record.title = "\(settings.loss.rawValue) SAE on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"

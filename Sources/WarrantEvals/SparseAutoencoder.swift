@@ -103,8 +103,10 @@ public struct SparseAutoencoder: Sendable {
     // MARK: SAELens layout
 
     /// Writes `sae_weights.safetensors` (W_enc d × n, b_enc, W_dec n × d normalised, b_dec)
-    /// and `cfg.json` into `directory`, the layout SAELens loads.
-    public func write(to directory: String, hookName: String, extra: [String: JSONValue] = [:]) throws {
+    /// and a SAELens 6.x `cfg.json` into `directory`: SAELens's `SAE.load_from_disk` loads it
+    /// as the same standard SAE, and ``SAELensSAE/read(from:)`` reads it back. `metadata`
+    /// gains `hook_name` and the layout version SAELens reads the cfg by.
+    public func write(to directory: String, hookName: String, metadata extra: [String: JSONValue] = [:]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var w = SafetensorsWriter()
         w.add("W_enc", encoderWeight.transposed)
@@ -112,32 +114,22 @@ public struct SparseAutoencoder: Sendable {
         w.add("W_dec", dictionaryRows)
         w.add("b_dec", decoderBias, shape: [inputDimension])
         try w.write(to: directory + "/sae_weights.safetensors")
-        var cfg: [String: JSONValue] = [
+        // SAELens reads a cfg whose metadata names a 6.x version in the 6.x layout; the
+        // version names the layout, not a SAELens that wrote it.
+        var metadata: [String: JSONValue] = ["hook_name": .string(hookName), "sae_lens_version": .string(Self.saeLensLayoutVersion),
+                                             "sae_lens_training_version": .null]
+        for (k, v) in extra { metadata[k] = v }
+        let cfg: [String: JSONValue] = [
             "architecture": .string("standard"), "d_in": .number(Double(inputDimension)), "d_sae": .number(Double(dictionarySize)),
             "apply_b_dec_to_input": .bool(applyDecoderBiasToInput), "normalize_activations": .string("none"),
-            "hook_name": .string(hookName), "dtype": .string("float32"), "device": .string("cpu"),
+            "reshape_activations": .string("none"), "dtype": .string("float32"), "device": .string("cpu"),
+            "metadata": .object(metadata),
         ]
-        for (k, v) in extra { cfg[k] = v }
-        try Data((JSONValue.object(cfg).pretty + "\n").utf8).write(to: URL(fileURLWithPath: directory + "/cfg.json"), options: .atomic)
+        try OutputFile.write(JSONValue.object(cfg).pretty + "\n", to: directory + "/cfg.json")
     }
 
-    /// Reads an SAE in SAELens layout (`sae_weights.safetensors` + `cfg.json`).
-    public static func read(from directory: String) throws -> (SparseAutoencoder, hookName: String?) {
-        let file = try SafetensorsFile(contentsOf: directory + "/sae_weights.safetensors")
-        let wEnc: Matrix<Float> = try file.matrix("W_enc")     // d × n
-        let wDec: Matrix<Float> = try file.matrix("W_dec")     // n × d
-        let bEnc: [Float] = try file.values("b_enc"), bDec: [Float] = try file.values("b_dec")
-        guard wEnc.rows == wDec.cols, wEnc.cols == wDec.rows, bEnc.count == wEnc.cols, bDec.count == wEnc.rows else {
-            throw ModelError.shapeMismatch("SAE tensors disagree: W_enc \(wEnc.rows)×\(wEnc.cols), W_dec \(wDec.rows)×\(wDec.cols)")
-        }
-        var apply = false, hook: String?
-        if let data = try? RegularFile.read(directory + "/cfg.json", limit: 1 << 20), let cfg = try? JSONValue.parse(data) {
-            apply = cfg["apply_b_dec_to_input"]?.bool ?? false
-            hook = cfg["hook_name"]?.string
-        }
-        return (SparseAutoencoder(encoderWeight: wEnc.transposed, encoderBias: bEnc, decoderWeight: wDec.transposed,
-                                  decoderBias: bDec, applyDecoderBiasToInput: apply), hook)
-    }
+    /// The SAELens cfg layout Warrant writes.
+    public static let saeLensLayoutVersion = "6.0.0"
 }
 
 /// Kernels that touch only the active entries of a sparse code.

@@ -130,7 +130,14 @@ struct HostileInputCLITests {
         let trained = try run(["eval", "sae", "--model", model, "--layer", "input", "--dict-size", "8", "--steps", "1",
                                "--batch-size", "16", "--no-store", "--out", "sae"], in: dir.url, seconds: 120)
         #expect(trained.status == 0, "\(trained.stderr)")
-        let r = try run(["eval", "sae", "--model", model, "--layer", "hidden.0", "--evaluate", "sae", "--no-store"], in: dir.url, seconds: 120)
+        // Its own hook is `input`: asking for hidden.0 is refused as a disagreement.
+        let asked = try run(["eval", "sae", "--model", model, "--layer", "hidden.0", "--evaluate", "sae", "--no-store"], in: dir.url, seconds: 120)
+        #expect(asked.status == 2 && asked.stderr.contains("reads `input`"), "\(asked.stderr)")
+        // A cfg.json that names the wrong hook: the width check still refuses it.
+        let cfg = dir.path("sae/cfg.json")
+        let text = try String(contentsOfFile: cfg, encoding: .utf8).replacingOccurrences(of: "\"hook_name\": \"input\"", with: "\"hook_name\": \"hidden.0\"")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: cfg))
+        let r = try run(["eval", "sae", "--model", model, "--evaluate", "sae", "--no-store"], in: dir.url, seconds: 120)
         #expect(r.status == 2, "\(r.stdout)\(r.stderr)")
         #expect(r.stderr.contains("reads 226-wide activations, but `hidden.0` of the model is 256 wide"), "\(r.stderr)")
     }

@@ -164,15 +164,16 @@ struct SAEKnownAnswerTests {
 
 @Suite("SAELens layout")
 struct SAEFileTests {
-    @Test("write and read back an SAE in SAELens layout")
+    @Test("an SAE Warrant writes reads back, in SAELens's 6.x layout, as the same SAE")
     func roundTrip() throws {
         var g = SeededGenerator(seed: 1)
         let sae = SparseAutoencoder.initialized(inputDimension: 5, dictionarySize: 7, generator: &g)
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-sae-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try sae.write(to: dir, hookName: "hidden.0")
-        let (back, hook) = try SparseAutoencoder.read(from: dir)
-        #expect(hook == "hidden.0")
+        let back = try SAELensSAE.read(from: dir)
+        #expect(back.hookName == "hidden.0" && back.configLayout == "6.x" && back.architecture == .standard)
+        #expect(!back.applyDecoderBiasToInput)
         let x = Matrix<Float>(rows: 3, cols: 5, storage: (0..<15).map { _ in Float(g.uniform(-1, 1)) })
         #expect(back.reconstruct(x).reconstruction.maxAbsDifference(sae.reconstruct(x).reconstruction) < 1e-5)
     }

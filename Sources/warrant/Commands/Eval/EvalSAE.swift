@@ -22,8 +22,8 @@ struct EvalSAE: ParsableCommand {
 
     @OptionGroup var options: EvaluationOptions
 
-    @Option(help: "The activation to read and replace, e.g. hidden.0 (`warrant model info` lists them).")
-    var layer: String = "hidden.0"
+    @Option(help: "The activation to read and replace, e.g. hidden.0 (`warrant model info` lists them). (default: hidden.0 for training; with --evaluate, the SAE's own hook)")
+    var layer: String?
 
     @Option(help: "Training loss: local, e2e or e2e+ds.")
     var loss: String = "local"
@@ -49,7 +49,7 @@ struct EvalSAE: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Evaluate this SAE (SAELens layout) instead of training one.")
+    @Option(help: "Evaluate this SAE (a folder in SAELens layout: cfg.json and sae_weights.safetensors; standard, topk, jumprelu or gated) instead of training one.")
     var evaluate: String?
 
     @Option(help: "Where to write the SAE. (default: .warrant/artifacts/sae-LOSS-LAYER-lLAMBDA-sSEED beside the store)")
@@ -63,6 +63,18 @@ struct EvalSAE: ParsableCommand {
 
     func run() throws {
         useFastestBLASKernels()
+        let start = Date()
+        if let evaluate {
+            let result = try orExit {
+                try SAERun.evaluateSAELens(saeDirectory: evaluate, layer: self.layer, modelConfigPath: options.model,
+                                           dataPath: options.data, producer: .current())
+            }
+            print("  \(result.record.title ?? "")")
+            show(result.evaluation, since: start)
+            try options.store(result.record)
+            return
+        }
+        let layer = self.layer ?? "hidden.0"
         var settings = SAETrainingSettings()
         guard let lossKind = SAELoss(rawValue: loss) else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
         settings.loss = lossKind
@@ -75,28 +87,25 @@ struct EvalSAE: ParsableCommand {
         settings.seed = seed
         let run = SAERun(modelConfigPath: options.model, layer: layer, settings: settings, dataPath: options.data)
         let output = out ?? options.artifacts("sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)")
-        let start = Date()
         let progress = Progress(total: steps, label: "\(loss) SAE")
         let result: SAERun.Result = try orExit {
-            if let evaluate {
-                return try run.evaluateOnly(saeDirectory: evaluate, producer: .current())
-            }
             let trained = try run.run(outputDirectory: output, producer: .current()) { step, terms in
                 progress.update(step, String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0))
             }
             progress.finish()
             return trained
         }
-        let e = result.evaluation
+        show(result.evaluation, since: start)
+        print("SAE written to \(result.saeDirectory)")
+        try options.store(result.record)
+    }
+
+    /// The main metrics, rounded for reading; the record keeps them whole.
+    func show(_ e: SAEEvaluation, since start: Date) {
         let shown = ["l0", "alive", "explained_variance", "mse", "kl", "ce_increase", "ce_score", "kl_score", "l2_ratio"]
-        for name in shown {
+        for name in shown + e.metrics.keys.sorted().filter({ $0.hasPrefix("downstream_mse.") }) {
             if let v = e[name] { print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((v * 1e6).rounded() / 1e6))") }
         }
-        for name in e.metrics.keys.sorted() where name.hasPrefix("downstream_mse.") {
-            print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((e[name]! * 1e6).rounded() / 1e6))")
-        }
         print(String(format: "  (%d held-out tokens, %.1f s)", e.tokens, Date().timeIntervalSince(start)))
-        if evaluate == nil { print("SAE written to \(result.saeDirectory)") }
-        try options.store(result.record)
     }
 }
