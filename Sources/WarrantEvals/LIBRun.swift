@@ -127,12 +127,12 @@ public struct LIBRun {
                     progress: (String) -> Void = { _ in }) throws -> (metrics: [String: (Double, String)], record: EvidenceRecord) {
         let floatModel = try MLP<Float>.load(configPath: modelConfigPath)
         let model = try MLP<Double>.load(configPath: modelConfigPath)
-        let data = try SAERun(modelConfigPath: modelConfigPath, layer: "input", settings: .init(), dataPath: dataPath).data(for: floatModel)
-        let x = data.train.converted(to: Double.self)
+        let data = try EvaluationData.load(model: floatModel, configPath: modelConfigPath, dataPath: dataPath)
+        let x = data.train
         var metrics: [String: (Double, String)] = [:]
         var tensors = SafetensorsWriter()
         // The held-out split, its clean forward pass and accuracy: the baseline of every ablation.
-        let test = data.test.converted(to: Double.self)
+        let test = data.test
         let clean = model.forward(test)
         let labels = data.testLabels
         let base = labels.map { accuracy(clean.output, $0) }

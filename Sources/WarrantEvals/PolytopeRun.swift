@@ -7,7 +7,10 @@ import WarrantNumerics
 /// between same-label and different-label pairs, scaling rays, and code-versus-activation
 /// clustering purity, as an evidence record.
 public struct PolytopeRun {
-    public static let methodVersion = "1"
+    /// 2: purity and NMI per hidden layer, codes matched with the activations they are the
+    /// signs of; the median of an even count is the mean of the middle two; a shuffled
+    /// baseline beside `prediction_change_to_peak`.
+    public static let methodVersion = "2"
 
     public var modelConfigPath: String
     /// `input` (walk in input space) or `hidden.L` (walk in layer L's activation space).
@@ -42,11 +45,11 @@ public struct PolytopeRun {
     public func run(producer: EvidenceRecord.Producer, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
         let model = try MLP<Double>.load(configPath: modelConfigPath)
         let floatModel = try MLP<Float>.load(configPath: modelConfigPath)
-        let data = try SAERun(modelConfigPath: modelConfigPath, layer: "input", settings: .init(), dataPath: dataPath).data(for: floatModel)
+        let data = try EvaluationData.load(model: floatModel, configPath: modelConfigPath, dataPath: dataPath)
         let from = try startLayer(model)
-        var points = data.test.converted(to: Double.self)
+        var points = data.test
         if from > 0, let hidden = model.forward(points)["hidden.\(from - 1)"] { points = hidden }
-        let labels = data.testLabels ?? Kernels.argmaxRows(model.forward(data.test.converted(to: Double.self)).output)
+        let labels = data.testLabels ?? Kernels.argmaxRows(model.forward(data.test).output)
         guard points.rows >= 2 else { throw SAERun.RunError.noData("a polytope run needs at least 2 held-out points, got \(points.rows)") }
         let distinctLabels = Set(labels).count
         var metrics: [String: (Double, String)] = [:]
@@ -67,6 +70,8 @@ public struct PolytopeRun {
         var profiles: [String: [Double]] = ["same": [Double](repeating: 0, count: 10), "different": [Double](repeating: 0, count: 10)]
         var densities: [String: [Double]] = ["same": [], "different": []]
         var changeDistances: [Double] = []
+        // Each walk's densest window and its prediction changes, for the shuffled baseline.
+        var walkPeaks: [(peak: Double?, changes: [Double])] = []
         for k in 0..<(2 * pairs) {
             let same = k % 2 == 0
             // Without two labels there are no different-label pairs; without a repeated label, no same-label ones.
@@ -86,15 +91,20 @@ public struct PolytopeRun {
             var window = [Double](repeating: 0, count: 10)
             for c in w.crossings { window[min(9, Int(c.t * 10))] += 1 }
             for b in 0..<10 { profiles[group]![b] += window[b] / Double(pairs) }
+            var centre: Double?
             if let peak = window.indices.max(by: { window[$0] < window[$1] }), window[peak] > 0 {
+                centre = (Double(peak) + 0.5) / 10
                 for t in w.predictionChanges { changeDistances.append(abs(t - (Double(peak) + 0.5) / 10)) }
             }
+            walkPeaks.append((centre, w.predictionChanges))
             progress(k + 1, 2 * pairs)
         }
         for (group, values) in densities where !values.isEmpty {
             let sorted = values.sorted()
             metrics["density_\(group)_mean"] = (values.reduce(0, +) / Double(values.count), "density.mean crossings per unit length, \(group)-label pairs, exact walk")
-            metrics["density_\(group)_median"] = (sorted[sorted.count / 2], "density.median crossings per unit length, \(group)-label pairs")
+            let n = sorted.count
+            let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+            metrics["density_\(group)_median"] = (median, "density.median crossings per unit length, \(group)-label pairs (mean of the middle two when even)")
             for b in 0..<10 {
                 metrics["density_profile_\(group)_\(b)"] = (profiles[group]![b], "density_profile.mean crossings in t-window [\(Double(b) / 10), \(Double(b + 1) / 10)), \(group)-label pairs")
             }
@@ -102,6 +112,18 @@ public struct PolytopeRun {
         if !changeDistances.isEmpty {
             metrics["prediction_change_to_peak"] = (changeDistances.reduce(0, +) / Double(changeDistances.count),
                                                     "prediction_change_to_peak.mean |t_change - centre of the densest t-window|")
+            // The null baseline: each walk's densest window against the next walk's change
+            // points (walks shifted by one), so that a figure well below it means changes of
+            // prediction really sit where the boundaries are densest.
+            var null: [Double] = []
+            for (k, walk) in walkPeaks.enumerated() {
+                guard let centre = walk.peak, walkPeaks.count > 1 else { continue }
+                for t in walkPeaks[(k + 1) % walkPeaks.count].changes { null.append(abs(t - centre)) }
+            }
+            if !null.isEmpty {
+                metrics["prediction_change_to_peak_null"] = (null.reduce(0, +) / Double(null.count),
+                    "prediction_change_to_peak_null.mean |t_change - centre of the densest t-window|, change points of the next walk (shuffled baseline)")
+            }
         }
 
         // Scaling rays αh, α from 0.01 to 3, from the first points.
@@ -113,26 +135,34 @@ public struct PolytopeRun {
         }
         metrics["scaling_crossings_mean"] = (rayCrossings / Double(max(1, rays)), "scaling.mean crossings on rays alpha*h, alpha in [0.01, 3]")
 
-        // Purity: codes (Hamming k-medoids) against activations (Euclidean k-medoids), same points, same k.
+        // Purity: clusters of codes (Hamming k-medoids) against clusters of the activations the
+        // codes are the signs of (Euclidean k-medoids), same points, same k: per hidden layer,
+        // and over all of them together (the full code against all activations concatenated).
         let classes = byLabel.keys.sorted().prefix(10)
-        let subset = classes.flatMap { byLabel[$0]!.prefix(30) }
+        let subset = classes.flatMap { byLabel[$0]?.prefix(30) ?? [] }
         if Set(subset.map { labels[$0] }).count > 1 {
             let k = Set(subset.map { labels[$0] }).count
             let subsetLabels = subset.map { labels[$0] }
-            let byCode = RegionPurity.kMedoids(count: subset.count, k: k) { Double(codes[subset[$0]].hamming(codes[subset[$1]])) }
-            // Walks from the input compare codes with the first hidden layer's activations;
-            // walks in a hidden layer's space already hold its activations.
-            let h = from == 0 ? (model.forward(points.gatherRows(subset))["hidden.0"] ?? points.gatherRows(subset))
-                : points.gatherRows(subset)
-            let byActivation = RegionPurity.kMedoids(count: subset.count, k: k) { a, b in
-                var s = 0.0
-                for c in 0..<h.cols { let v = h[a, c] - h[b, c]; s += v * v }
-                return s.squareRoot()
+            let layers = Polytopes.hiddenActivations(model, points.gatherRows(subset), from: from)
+            func score(_ suffix: String, what: String, activations: [Matrix<Double>]) {
+                let signs: [[Bool]] = (0..<subset.count).map { p in activations.flatMap { h in (0..<h.cols).map { h[p, $0] > 0 } } }
+                let codes = signs.map(Polytopes.Code.init(bits:))
+                let byCode = RegionPurity.kMedoids(count: subset.count, k: k) { Double(codes[$0].hamming(codes[$1])) }
+                let byActivation = RegionPurity.kMedoids(count: subset.count, k: k) { a, b in
+                    var s = 0.0
+                    for h in activations { for c in 0..<h.cols { let v = h[a, c] - h[b, c]; s += v * v } }
+                    return s.squareRoot()
+                }
+                metrics["purity_code" + suffix] = (RegionPurity.purity(clusters: byCode, labels: subsetLabels),
+                                                   "purity.k-medoids on codes (Hamming) of \(what), k = #labels, \(subset.count) points")
+                metrics["purity_activation" + suffix] = (RegionPurity.purity(clusters: byActivation, labels: subsetLabels),
+                                                         "purity.k-medoids on activations (Euclidean) of \(what), same points and k")
+                metrics["nmi_code" + suffix] = (RegionPurity.nmi(clusters: byCode, labels: subsetLabels), "nmi.2I(C;L)/(H(C)+H(L)), code clusters of \(what)")
+                metrics["nmi_activation" + suffix] = (RegionPurity.nmi(clusters: byActivation, labels: subsetLabels),
+                                                      "nmi.2I(C;L)/(H(C)+H(L)), activation clusters of \(what)")
             }
-            metrics["purity_code"] = (RegionPurity.purity(clusters: byCode, labels: subsetLabels), "purity.k-medoids on codes (Hamming), k = #labels, \(subset.count) points")
-            metrics["purity_activation"] = (RegionPurity.purity(clusters: byActivation, labels: subsetLabels), "purity.k-medoids on activations (Euclidean), same points and k")
-            metrics["nmi_code"] = (RegionPurity.nmi(clusters: byCode, labels: subsetLabels), "nmi.2I(C;L)/(H(C)+H(L)), code clusters")
-            metrics["nmi_activation"] = (RegionPurity.nmi(clusters: byActivation, labels: subsetLabels), "nmi.2I(C;L)/(H(C)+H(L)), activation clusters")
+            score("", what: "all hidden layers after \(layer)", activations: layers.map(\.activations))
+            for (l, h) in layers { score(".hidden.\(l)", what: "hidden.\(l)", activations: [h]) }
         }
 
         var record = EvidenceRecord(kind: "interpretability.polytope", producer: producer)

@@ -38,6 +38,19 @@ public enum Polytopes {
         return bits.map(Code.init(bits:))
     }
 
+    /// The activations of each hidden layer `from..<layerCount-1` for the rows of `x` (as
+    /// ``codes(_:_:from:)`` reads them), by layer index.
+    public static func hiddenActivations(_ model: MLP<Double>, _ x: Matrix<Double>, from: Int = 0) -> [(layer: Int, activations: Matrix<Double>)] {
+        var h = x
+        var out: [(Int, Matrix<Double>)] = []
+        for k in from..<(model.layerCount - 1) {
+            h = model.preActivation(layer: k, h)
+            model.activate(&h, layer: k)
+            out.append((k, h))
+        }
+        return out
+    }
+
     /// Distinct codes among the points, and the fraction of points alone in their polytope.
     public static func regionStatistics(_ codes: [Code]) -> (distinct: Int, singletonFraction: Double) {
         var counts: [Code: Int] = [:]

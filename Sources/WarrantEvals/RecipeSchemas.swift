@@ -13,7 +13,9 @@ public enum BuiltInRecipes {
         .init("layer", .string(choices: nil), default: "hidden.0", help: "the activation to train the SAE on, e.g. hidden.0"),
         .init("loss", .string(choices: ["local", "e2e", "e2e+ds"]), default: "local", help: "local (MSE + L1), e2e (KL + L1) or e2e+ds (+ downstream MSE)"),
         .init("dict_size", .integer(1...65_536), default: "512", help: "the number of dictionary features"),
-        .init("lambda", .number(0...1e6), default: "1", help: "the sparsity coefficient"),
+        // 0.1 leaves a usable local SAE on the demo model's hidden.0 (2000 steps: L0 about 60,
+        // explained variance 0.82, 392 of 512 features alive); 1 killed nearly every feature.
+        .init("lambda", .number(0...1e6), default: "0.1", help: "the sparsity coefficient"),
         .init("beta", .number(0...1e6), default: "2.5", help: "the weight of the downstream terms (e2e+ds)"),
         .init("steps", .integer(1...10_000_000), default: "2000", help: "training steps"),
         .init("batch_size", .integer(1...65_536), default: "256", help: "samples per step"),

@@ -53,49 +53,105 @@ public enum SAEMetrics {
     /// Evaluates an SAE on `inputs` (model inputs) with `labels` for cross-entropy, splicing
     /// it in at `layer`. Without a model, only the reconstruction metrics are computed, on
     /// `inputs` taken as the activations.
+    ///
+    /// `alive` and `dead` count features over `trainingWindow` (model inputs from the
+    /// training data), as the reference counts them over a window of training tokens; the
+    /// same counts over the held-out tokens are `alive_heldout` and `dead_heldout`. Without a
+    /// training window only the held-out counts are given. A ratio whose denominator is
+    /// zero (no variance, an ablation that changes nothing) is NaN with its definition saying
+    /// why: an undefined score is never reported as a perfect one.
     public static func evaluate<SAE: ActivationAutoencoder>(_ sae: SAE, model: MLP<Float>?, layer: String,
-                                inputs: Matrix<Float>, labels: [Int]?) -> SAEEvaluation {
+                                inputs: Matrix<Float>, labels: [Int]?, trainingWindow: Matrix<Float>? = nil) -> SAEEvaluation {
         var e = SAEEvaluation()
         func put(_ name: String, _ value: Double, _ definition: String) { e.metrics[name] = .init(value: value, definition: definition) }
+        /// A ratio, or NaN (undefined) when its denominator is zero.
+        func ratio(_ name: String, _ numerator: Double, _ denominator: Double, _ definition: String, why: String) {
+            if denominator != 0 && denominator.isFinite {
+                put(name, numerator / denominator, definition)
+            } else {
+                put(name, .nan, definition + " (undefined: \(why))")
+            }
+        }
         let clean = model?.forward(inputs)
-        let a = clean.map { $0[layer]! } ?? inputs
+        let a = clean.flatMap { $0[layer] } ?? inputs
         let (recon, c) = sae.reconstruct(a)
         let nTok = a.rows, d = a.cols, n = sae.dictionarySize
         e.tokens = nTok
 
         // Sparsity.
-        var alive = [Bool](repeating: false, count: n)
+        func aliveFeatures(_ codes: Matrix<Float>) -> Int {
+            var alive = [Bool](repeating: false, count: n)
+            for t in 0..<codes.rows { for i in 0..<n where codes.storage[t * n + i] > 0 { alive[i] = true } }
+            return alive.filter { $0 }.count
+        }
         var active = 0
-        for t in 0..<nTok { for i in 0..<n where c.storage[t * n + i] > 0 { active += 1; alive[i] = true } }
+        for t in 0..<nTok { for i in 0..<n where c.storage[t * n + i] > 0 { active += 1 } }
         put("l0", Double(active) / Double(nTok), "l0.mean_active_features_per_token")
-        let aliveCount = alive.filter { $0 }.count
-        put("alive", Double(aliveCount), "alive.active_at_least_once_over_\(nTok)_evaluation_tokens")
-        put("dead", Double(n - aliveCount), "dead.never_active_over_\(nTok)_evaluation_tokens")
+        let aliveHeldOut = aliveFeatures(c)
+        put("alive_heldout", Double(aliveHeldOut), "alive.active_at_least_once_over_\(nTok)_heldout_tokens")
+        put("dead_heldout", Double(n - aliveHeldOut), "dead.never_active_over_\(nTok)_heldout_tokens")
+        if let window = trainingWindow, window.rows > 0 {
+            let activations = model.flatMap { $0.forward(window)[layer] } ?? window
+            let alive = aliveFeatures(sae.reconstruct(activations).codes)
+            put("alive", Double(alive), "alive.active_at_least_once_over_\(window.rows)_training_tokens")
+            put("dead", Double(n - alive), "dead.never_active_over_\(window.rows)_training_tokens")
+        }
         put("l1", c.storage.reduce(0.0) { $0 + Double($1) } / Double(nTok), "l1.mean_sum_of_feature_activations")
 
         // Reconstruction.
         var mean = [Double](repeating: 0, count: d)
         for t in 0..<nTok { for k in 0..<d { mean[k] += Double(a[t, k]) } }
         for k in 0..<d { mean[k] /= Double(nTok) }
-        var sse = 0.0, sst = 0.0, evSum = 0.0, evCount = 0, ratioSum = 0.0
+        // Parameter-free LayerNorm of a row (e2e_sae App. B.3), for the LN explained variance.
+        func layerNorm(_ row: [Double]) -> [Double] {
+            let mu = row.reduce(0, +) / Double(row.count)
+            let variance = row.reduce(0) { $0 + ($1 - mu) * ($1 - mu) } / Double(row.count)
+            return row.map { ($0 - mu) / (variance + 1e-5).squareRoot() }
+        }
+        var lnRows: [[Double]] = [], lnRecon: [[Double]] = []
+        lnRows.reserveCapacity(nTok)
         for t in 0..<nTok {
-            var err = 0.0, dev = 0.0, nx = 0.0, nr = 0.0
+            lnRows.append(layerNorm((0..<d).map { Double(a[t, $0]) }))
+            lnRecon.append(layerNorm((0..<d).map { Double(recon[t, $0]) }))
+        }
+        var lnMean = [Double](repeating: 0, count: d)
+        for row in lnRows { for k in 0..<d { lnMean[k] += row[k] / Double(nTok) } }
+        var sse = 0.0, sst = 0.0, evSum = 0.0, evCount = 0, ratioSum = 0.0, lnSum = 0.0, lnCount = 0
+        var cosSum = 0.0, cosCount = 0, reconSquared = 0.0, inner = 0.0
+        for t in 0..<nTok {
+            var err = 0.0, dev = 0.0, nx = 0.0, nr = 0.0, dot = 0.0, lnErr = 0.0, lnDev = 0.0
             for k in 0..<d {
                 let x = Double(a[t, k]), r = Double(recon[t, k])
                 err += (x - r) * (x - r)
                 dev += (x - mean[k]) * (x - mean[k])
                 nx += x * x
                 nr += r * r
+                dot += x * r
+                lnErr += (lnRows[t][k] - lnRecon[t][k]) * (lnRows[t][k] - lnRecon[t][k])
+                lnDev += (lnRows[t][k] - lnMean[k]) * (lnRows[t][k] - lnMean[k])
             }
             sse += err
             sst += dev
+            reconSquared += nr
+            inner += dot
             if dev > 0 { evSum += 1 - err / dev; evCount += 1 }
+            if lnDev > 0 { lnSum += 1 - lnErr / lnDev; lnCount += 1 }
+            if nx > 0 && nr > 0 { cosSum += dot / (nx * nr).squareRoot(); cosCount += 1 }
             ratioSum += nr.squareRoot() / (nx.squareRoot() < 1e-4 ? 1 : nx.squareRoot())
         }
         put("mse", sse / Double(nTok * d), "mse.element_mean")
-        put("explained_variance", sst > 0 ? 1 - sse / sst : 0, "explained_variance.pooled: 1 - sum_t|x_t - xhat_t|^2 / sum_t|x_t - mean(x)|^2")
-        put("explained_variance_per_token", evCount > 0 ? evSum / Double(evCount) : 0,
-            "explained_variance.per_token_legacy: mean_t (1 - |x_t - xhat_t|^2 / |x_t - mean(x)|^2), tokens with zero deviation excluded")
+        let pooled = "explained_variance.pooled: 1 - sum_t|x_t - xhat_t|^2 / sum_t|x_t - mean(x)|^2"
+        if sst > 0 { put("explained_variance", 1 - sse / sst, pooled) } else { ratio("explained_variance", 0, 0, pooled, why: "the activations do not vary") }
+        ratio("explained_variance_per_token", evSum, Double(evCount),
+              "explained_variance.per_token_legacy: mean_t (1 - |x_t - xhat_t|^2 / |x_t - mean(x)|^2), tokens with zero deviation excluded",
+              why: "no token deviates from the mean")
+        ratio("explained_variance_ln", lnSum, Double(lnCount),
+              "explained_variance.per_token_layernorm: as per_token_legacy after parameter-free LayerNorm (eps 1e-5) of x and xhat (e2e_sae App. B.3)",
+              why: "no token deviates from the mean after LayerNorm")
+        ratio("cosine_similarity", cosSum, Double(cosCount), "cossim.mean_t cos(x_t, xhat_t), tokens with a zero vector excluded",
+              why: "every token has a zero input or reconstruction")
+        ratio("relative_reconstruction_bias", reconSquared, inner, "relative_reconstruction_bias.E|xhat|^2 / E<x, xhat> (Gated SAE paper eq. 10)",
+              why: "the reconstruction is orthogonal to the input on average")
         put("l2_ratio", ratioSum / Double(nTok), "l2_ratio.mean_t |xhat_t| / |x_t| (norms below 1e-4 taken as 1)")
 
         guard let model, let clean else { return e }
@@ -105,7 +161,12 @@ public enum SAEMetrics {
         let (klAbl, _) = klDivergence(original: clean.output, new: ablated.output)
         put("kl", klSAE, "kl.mean_t KL(p_original || p_spliced)")
         put("kl_ablation", klAbl, "kl.mean_t KL(p_original || p_zero_ablated)")
-        put("kl_score", klAbl > 0 ? (klAbl - klSAE) / klAbl : 1, "kl_score.(KL_ablation - KL_sae) / KL_ablation")
+        ratio("kl_score", klAbl - klSAE, klAbl, "kl_score.(KL_ablation - KL_sae) / KL_ablation",
+              why: "zero-ablating the layer does not change the output (KL_ablation = 0)")
+        var distance = 0.0
+        let lp = Kernels.logSoftmax(clean.output), lq = Kernels.logSoftmax(spliced.output)
+        for k in 0..<lp.count { distance += abs(exp(lp.storage[k]) - exp(lq.storage[k])) }
+        put("statistical_distance", distance / 2 / Double(nTok), "statistical_distance.mean_t 1/2 sum_v |p_original(v) - p_spliced(v)|")
         let top1 = zip(Kernels.argmaxRows(clean.output), Kernels.argmaxRows(spliced.output)).filter { $0 == $1 }.count
         put("top1_consistency", Double(top1) / Double(nTok), "top1.fraction_of_tokens_with_equal_argmax")
         if let labels {
@@ -115,10 +176,11 @@ public enum SAEMetrics {
             put("ce_sae", ceSAE, "ce.mean_t -log p_spliced(label)")
             put("ce_ablation", ceAbl, "ce.mean_t -log p_zero_ablated(label)")
             put("ce_increase", ceSAE - ce, "ce_increase.ce_sae - ce_clean")
-            put("ce_score", ceAbl != ce ? (ceAbl - ceSAE) / (ceAbl - ce) : 1, "ce_score.(CE_ablation - CE_sae) / (CE_ablation - CE_clean)")
+            ratio("ce_score", ceAbl - ceSAE, ceAbl - ce, "ce_score.(CE_ablation - CE_sae) / (CE_ablation - CE_clean)",
+                  why: "zero-ablating the layer does not change the cross-entropy")
         }
         for name in laterLayers(after: layer, in: model) {
-            let o = clean[name]!, s = spliced[name]!
+            guard let o = clean[name], let s = spliced[name] else { continue }
             var err = 0.0
             for k in 0..<o.count { let v = Double(o.storage[k] - s.storage[k]); err += v * v }
             put("downstream_mse.\(name)", err / Double(o.count), "mse.element_mean at \(name), spliced vs original")

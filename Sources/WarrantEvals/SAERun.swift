@@ -8,7 +8,10 @@ import WarrantNumerics
 /// layout, and describe the result as an evidence record.
 public struct SAERun {
     /// Bumped whenever training or a metric definition changes, so stale records are re-run.
-    public static let methodVersion = "1"
+    /// 2: alive/dead over the training data (held-out counts renamed `*_heldout`), the LN
+    /// explained variance, cosine similarity, statistical distance and reconstruction bias,
+    /// and undefined ratios as NaN instead of a perfect score.
+    public static let methodVersion = "2"
 
     public var modelConfigPath: String
     public var layer: String
@@ -42,29 +45,12 @@ public struct SAERun {
         }
     }
 
-    /// The training and held-out data: the model's task split, or a user's .npy of inputs
-    /// (first 80% for training, the rest held out).
+    /// The training and held-out data, in the Float32 the SAE computes in
+    /// (``EvaluationData`` decides which they are).
     public func data(for model: MLP<Float>) throws -> Data {
-        if let dataPath {
-            let array = try NPYArray(contentsOf: dataPath)
-            let x: Matrix<Float> = try array.matrix()
-            guard x.cols == model.config.layers[0].inputs else {
-                throw RunError.noData("\(dataPath) has \(x.cols) columns; the model takes \(model.config.layers[0].inputs) inputs")
-            }
-            guard x.rows >= 10 else { throw RunError.noData("\(dataPath) has \(x.rows) rows; an evaluation needs at least 10") }
-            let cut = max(1, x.rows * 4 / 5)
-            return Data(train: x.rows(0..<cut), test: x.rows(cut..<x.rows), testLabels: nil,
-                        name: (dataPath as NSString).lastPathComponent, sha256: try Hashing.sha256Hex(fileAt: dataPath))
-        }
-        guard let modulus = model.config.modularAdditionModulus else {
-            throw RunError.noData("the model names no task data; give --data FILE.npy with its inputs")
-        }
-        let (x, labels) = ModularAddition.dataset(modulus: modulus)
-        let (train, test) = ModularAddition.split(count: labels.count, trainFraction: 0.5, seed: 0)
-        let testX = x.gatherRows(test)
-        let bytes = testX.storage.withUnsafeBytes { [UInt8]($0) } + train.flatMap { withUnsafeBytes(of: Int64($0).littleEndian) { [UInt8]($0) } }
-        return Data(train: x.gatherRows(train), test: testX, testLabels: test.map { labels[$0] },
-                    name: "modular_addition p=\(modulus), split seed 0 (train 50%, held-out 50%)", sha256: Hashing.sha256Hex(bytes))
+        let d = try EvaluationData.load(model: model, configPath: modelConfigPath, dataPath: dataPath)
+        return Data(train: d.train.converted(to: Float.self), test: d.test.converted(to: Float.self), testLabels: d.testLabels,
+                    name: d.name, sha256: d.sha256)
     }
 
     public struct Result {
@@ -111,7 +97,7 @@ public struct SAERun {
         }
         let run = SAERun(modelConfigPath: modelConfigPath, layer: layer, settings: SAETrainingSettings(), dataPath: dataPath)
         let data = try run.data(for: model)
-        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels, trainingWindow: data.train)
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration
         record.title = "\(sae.architecture.rawValue) SAE (SAELens layout, \(sae.dictionarySize) features) from \((saeDirectory as NSString).lastPathComponent) on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
@@ -135,7 +121,7 @@ public struct SAERun {
 
     func finish(_ sae: SparseAutoencoder, model: MLP<Float>, data: Data, outputDirectory: String,
                 producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
-        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels)
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels, trainingWindow: data.train)
         if trained { try sae.write(to: outputDirectory, hookName: layer, metadata: ["warrant_loss": .string(settings.loss.rawValue)]) }
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration

@@ -39,7 +39,7 @@ public struct SAETrainingSettings: Sendable, Equatable {
     public var loss: SAELoss = .local
     public var dictionarySize = 512
     /// λ: the sparsity coefficient (the loss uses λ/d).
-    public var lambda = 1.0
+    public var lambda = 0.1
     /// β: the total weight of the downstream MSE terms (e2e+ds).
     public var beta = 2.5
     public var steps = 2000

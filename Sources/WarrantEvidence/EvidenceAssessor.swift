@@ -377,7 +377,10 @@ public struct EvidenceAssessor {
                 continue
             }
             if metric.value.isNaN {
-                failures.append(.init("`\(requirement.text)`: \(requirement.metric) is NaN (unscored)", at: requirement.location))
+                // A ratio whose denominator was zero says so in its definition.
+                let undefined = metric.definition.flatMap { d in d.range(of: "(undefined: ").map { String(d[$0.upperBound...].dropLast()) } }
+                failures.append(.init("`\(requirement.text)`: \(requirement.metric) is " + (undefined.map { "undefined (\($0))" } ?? "NaN (unscored)"),
+                                      at: requirement.location))
             } else if !metric.value.isFinite {
                 failures.append(.init("`\(requirement.text)`: \(requirement.metric) is \(metric.value > 0 ? "" : "-")Infinity, not a measurement", at: requirement.location))
             } else if !requirement.op.holds(metric.value, requirement.value) {

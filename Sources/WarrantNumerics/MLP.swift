@@ -126,6 +126,13 @@ public struct MLPConfig: Sendable, Equatable {
         guard task["kind"]?.string == "modular_addition", let p = task["modulus"]?.number else { return nil }
         return Int(exactly: p)
     }
+
+    /// The training split the config records (`task.split: { seed, train_fraction }`), if any.
+    public var trainingSplit: (seed: UInt64, trainFraction: Double)? {
+        guard let split = task["split"], let seed = split["seed"]?.number, let fraction = split["train_fraction"]?.number,
+              seed >= 0, seed <= 9_007_199_254_740_991, let s = UInt64(exactly: seed), fraction > 0, fraction < 1 else { return nil }
+        return (s, fraction)
+    }
 }
 
 /// Why a model could not be loaded or used.

@@ -91,7 +91,9 @@ public enum ModularAddition {
     public static func config(_ s: Settings) -> MLPConfig {
         var c = MLPConfig.standard(sizes: [2 * s.modulus] + s.hidden + [s.modulus], activation: s.activation)
         c.task = ["kind": .string("modular_addition"), "modulus": .number(Double(s.modulus)),
-                  "input": .string("concat(one_hot(a), one_hot(b))"), "output": .string("logits over (a + b) mod p")]
+                  "input": .string("concat(one_hot(a), one_hot(b))"), "output": .string("logits over (a + b) mod p"),
+                  // The split the model is trained on, so that every evaluation holds out the same pairs.
+                  "split": .object(["seed": .number(Double(s.seed)), "train_fraction": .number(s.trainFraction)])]
         return c
     }
 

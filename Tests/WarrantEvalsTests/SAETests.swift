@@ -39,7 +39,53 @@ struct SAEKnownAnswerTests {
                                     decoderWeight: .identity(8), decoderBias: mean)
         let e = SAEMetrics.evaluate(sae, model: nil, layer: "hidden.0", inputs: h, labels: nil)
         #expect(abs(e["explained_variance"]!) < 1e-6)
-        #expect(e["l0"] == 0 && e["dead"] == 8)
+        #expect(e["l0"] == 0 && e["dead_heldout"] == 8)
+    }
+
+    @Test("the identity SAE: LN explained variance and cosine similarity 1, statistical distance 0")
+    func identityExtras() {
+        let (model, x, labels) = smallModel()
+        let sae = SparseAutoencoder(encoderWeight: .identity(8), encoderBias: [Float](repeating: 0, count: 8),
+                                    decoderWeight: .identity(8), decoderBias: [Float](repeating: 0, count: 8))
+        let e = SAEMetrics.evaluate(sae, model: model, layer: "hidden.0", inputs: x, labels: labels)
+        #expect(abs(e["explained_variance_ln"]! - 1) < 1e-9)
+        #expect(abs(e["cosine_similarity"]! - 1) < 1e-6)
+        #expect(abs(e["statistical_distance"]!) < 1e-9)
+        #expect(abs(e["relative_reconstruction_bias"]! - 1) < 1e-9)
+    }
+
+    @Test("a ratio with a zero denominator is undefined (NaN, said why), never a perfect score")
+    func degenerate() {
+        // A model whose hidden layer feeds nothing: zero-ablating it changes no output, so the
+        // KL and CE scores have zero denominators; constant activations have no variance.
+        var g = SeededGenerator(seed: 2)
+        var model = MLP<Float>.initialized(.standard(sizes: [4, 3, 2], activation: .relu), generator: &g)
+        model.weights[1] = Matrix(rows: model.weights[1].rows, cols: model.weights[1].cols)
+        let x = Matrix<Float>(rows: 20, cols: 4, storage: (0..<80).map { _ in Float(g.uniform(-1, 1)) })
+        let sae = SparseAutoencoder(encoderWeight: .identity(3), encoderBias: [0, 0, 0], decoderWeight: .identity(3), decoderBias: [0, 0, 0])
+        let e = SAEMetrics.evaluate(sae, model: model, layer: "hidden.0", inputs: x, labels: (0..<20).map { $0 % 2 })
+        for name in ["kl_score", "ce_score"] {
+            #expect(e[name]?.isNaN == true, "\(name) = \(String(describing: e[name]))")
+            #expect(e.metrics[name]?.definition.contains("(undefined: ") == true)
+        }
+        let constant = Matrix<Float>(rows: 10, cols: 3, storage: [Float](repeating: 0.5, count: 30))
+        let flat = SAEMetrics.evaluate(sae, model: nil, layer: "x", inputs: constant, labels: nil)
+        #expect(flat["explained_variance"]?.isNaN == true && flat["explained_variance_per_token"]?.isNaN == true)
+    }
+
+    @Test("alive and dead count over the training window; the held-out counts keep their own names")
+    func aliveWindow() {
+        let (model, x, labels) = smallModel()
+        // With the identity SAE, feature i is alive exactly where hidden unit i fires.
+        let h = model.forward(x)["hidden.0"]!
+        let sae = SparseAutoencoder(encoderWeight: .identity(8), encoderBias: [Float](repeating: 0, count: 8),
+                                    decoderWeight: .identity(8), decoderBias: [Float](repeating: 0, count: 8))
+        let heldOut = x.rows(0..<10), window = x
+        let e = SAEMetrics.evaluate(sae, model: model, layer: "hidden.0", inputs: heldOut, labels: Array(labels[0..<10]), trainingWindow: window)
+        let aliveInWindow = (0..<8).filter { i in (0..<h.rows).contains { h[$0, i] > 0 } }.count
+        let aliveHeldOut = (0..<8).filter { i in (0..<10).contains { h[$0, i] > 0 } }.count
+        #expect(e["alive"] == Double(aliveInWindow) && e["alive_heldout"] == Double(aliveHeldOut))
+        #expect(e.metrics["alive"]?.definition == "alive.active_at_least_once_over_200_training_tokens")
     }
 
     @Test("S3: an SAE whose output is zero scores 0 on CE and KL")

@@ -32,7 +32,7 @@ struct EvalSAE: ParsableCommand {
     var dictSize: Int = 512
 
     @Option(help: "Sparsity coefficient λ (the loss uses λ/d).")
-    var lambda: Double = 1
+    var lambda: Double = 0.1
 
     @Option(help: "Downstream weight β for e2e+ds.")
     var beta: Double = 2.5
