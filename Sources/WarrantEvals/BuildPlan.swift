@@ -164,7 +164,7 @@ public struct BuildPlan {
     /// The SAE settings a recipe asks for; unknown keys are an error (a typo would
     /// otherwise silently run the default).
     public static func saeSettings(_ recipe: [String: JSONValue]) throws -> (layer: String, settings: SAETrainingSettings) {
-        let known: Set<String> = ["layer", "loss", "dict_size", "lambda", "beta", "steps", "batch_size", "learning_rate", "seed"]
+        let known: Set<String> = ["layer", "loss", "dict_size", "lambda", "beta", "steps", "batch_size", "learning_rate", "seed", "seeds"]
         if let bad = recipe.keys.sorted().first(where: { !known.contains($0) }) {
             throw SAERun.RunError.noData("unknown key '\(bad)' in an sae recipe; known: \(known.sorted().joined(separator: ", "))")
         }
@@ -183,6 +183,7 @@ public struct BuildPlan {
         if let v = try integer("batch_size") { s.batchSize = v }
         if let v = try number("learning_rate") { s.learningRate = v }
         if let v = try integer("seed") { s.seed = UInt64(clamping: v) }
+        if let v = try integer("seeds") { s.seeds = v }
         return (recipe["layer"]?.string ?? "hidden.0", s)
     }
 }

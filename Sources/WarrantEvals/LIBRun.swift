@@ -52,7 +52,7 @@ public struct LIBRun {
         return basis.activations(fromFeatures: kept, layer: l, width: width)
     }
 
-    /// Edge ablation (interp-methods.md §2.7, after the reference's hook): node layer l+1's
+    /// Edge ablation (after the edge-ablation hook of the reference, `rib`): node layer l+1's
     /// features computed, each from only the features of node layer l it keeps an edge to
     /// (`kept[i]`), then the rest of the network. Output features that keep the same inputs
     /// share one pass through the section. Returns the network's output.

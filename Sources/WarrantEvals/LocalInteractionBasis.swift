@@ -3,7 +3,7 @@ import WarrantNumerics
 
 /// The Local Interaction Basis (Bushnaq et al. 2024) of a ReLU MLP, computed from the
 /// output backwards with the closed-form Jacobian Gram matrix of a ReLU section
-/// (interp-methods.md §2.3, §5.2): whiten each node layer, rotate into the eigenbasis of
+/// (the reference is `rib/linalg.py`; known answers in Tests/WarrantEvalsTests/LIBTests.swift): whiten each node layer, rotate into the eigenbasis of
 /// the Gram matrix of the Jacobian onto the next layer's (already scaled) LIB features,
 /// and scale by √Λ. Everything in Float64.
 ///
@@ -16,6 +16,11 @@ import WarrantNumerics
 ///   coordinate, the layer's bias folds into its weight, and the constant direction is the
 ///   first basis direction, kept out of the rotation (known-answer test L7).
 public struct LocalInteractionBasis: Sendable {
+    /// A model LIB cannot be computed for.
+    public struct UnsupportedModel: Error, CustomStringConvertible {
+        public var description: String
+    }
+
     /// One node layer: the input of MLP layer `index` (the last one is the output).
     public struct NodeLayer: Sendable {
         public var index: Int
@@ -43,6 +48,11 @@ public struct LocalInteractionBasis: Sendable {
     /// `foldBias: true` the folded-bias variant.
     public static func compute(_ model: MLP<Double>, inputs: Matrix<Double>, threshold: Double = 1e-12,
                                pca: Bool = false, foldBias: Bool = false) throws -> LocalInteractionBasis {
+        // The closed-form Jacobian Gram matrix holds for ReLU sections only; any other
+        // hidden activation would silently be taken as the identity.
+        if let l = model.config.layers.dropLast().firstIndex(where: { $0.activation != .relu }) {
+            throw UnsupportedModel(description: "LIB supports ReLU MLPs; layer \(l) uses \(model.config.layers[l].activation.rawValue), which Warrant's LIB does not compute (yet)")
+        }
         var f = activations(model, inputs)
         let n = Double(inputs.rows)
         let k = model.layerCount

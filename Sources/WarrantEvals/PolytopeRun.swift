@@ -53,6 +53,8 @@ public struct PolytopeRun {
         guard points.rows >= 2 else { throw SAERun.RunError.noData("a polytope run needs at least 2 held-out points, got \(points.rows)") }
         let distinctLabels = Set(labels).count
         var metrics: [String: (Double, String)] = [:]
+        // Per-sample terms of the metrics that are means, for bootstrap intervals.
+        var samples: [String: Bootstrap.Statistic] = [:]
 
         // Regions over the held-out points.
         let codes = Polytopes.codes(model, points, from: from)
@@ -102,6 +104,7 @@ public struct PolytopeRun {
         for (group, values) in densities where !values.isEmpty {
             let sorted = values.sorted()
             metrics["density_\(group)_mean"] = (values.reduce(0, +) / Double(values.count), "density.mean crossings per unit length, \(group)-label pairs, exact walk")
+            samples["density_\(group)_mean"] = .mean(values)
             let n = sorted.count
             let median = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
             metrics["density_\(group)_median"] = (median, "density.median crossings per unit length, \(group)-label pairs (mean of the middle two when even)")
@@ -112,6 +115,7 @@ public struct PolytopeRun {
         if !changeDistances.isEmpty {
             metrics["prediction_change_to_peak"] = (changeDistances.reduce(0, +) / Double(changeDistances.count),
                                                     "prediction_change_to_peak.mean |t_change - centre of the densest t-window|")
+            samples["prediction_change_to_peak"] = .mean(changeDistances)
             // The null baseline: each walk's densest window against the next walk's change
             // points (walks shifted by one), so that a figure well below it means changes of
             // prediction really sit where the boundaries are densest.
@@ -121,6 +125,7 @@ public struct PolytopeRun {
                 for t in walkPeaks[(k + 1) % walkPeaks.count].changes { null.append(abs(t - centre)) }
             }
             if !null.isEmpty {
+                samples["prediction_change_to_peak_null"] = .mean(null)
                 metrics["prediction_change_to_peak_null"] = (null.reduce(0, +) / Double(null.count),
                     "prediction_change_to_peak_null.mean |t_change - centre of the densest t-window|, change points of the next walk (shuffled baseline)")
             }
@@ -129,10 +134,14 @@ public struct PolytopeRun {
         // Scaling rays αh, α from 0.01 to 3, from the first points.
         var rayCrossings = 0.0
         let rays = min(20, points.rows)
+        var rayTerms: [Double] = []
         for r in 0..<rays {
             let h = points.row(r)
-            rayCrossings += Double(Polytopes.walk(model, from: h.map { $0 * 0.01 }, to: h.map { $0 * 3 }, startLayer: from).crossings.count)
+            let crossings = Double(Polytopes.walk(model, from: h.map { $0 * 0.01 }, to: h.map { $0 * 3 }, startLayer: from).crossings.count)
+            rayCrossings += crossings
+            rayTerms.append(crossings)
         }
+        samples["scaling_crossings_mean"] = .mean(rayTerms)
         metrics["scaling_crossings_mean"] = (rayCrossings / Double(max(1, rays)), "scaling.mean crossings on rays alpha*h, alpha in [0.01, 3]")
 
         // Purity: clusters of codes (Hamming k-medoids) against clusters of the activations the
@@ -175,7 +184,10 @@ public struct PolytopeRun {
                                 "tie_convention": .string(Polytopes.tieConvention)]
         if let dataPath { record.configuration["data"] = .string(dataPath) }
         record.dataset = .init(name: data.name, sha256: data.sha256)
-        for (name, m) in metrics { record.metrics[name] = .init(m.0, definition: m.1) }
+        let bootstrap = Bootstrap()
+        let intervals = bootstrap.intervals(samples)
+        record.configuration["intervals"] = bootstrap.description
+        for (name, m) in metrics { record.metrics[name] = .init(m.0, interval: intervals[name], definition: m.1) }
         return Result(metrics: metrics.mapValues { (value: $0.0, definition: $0.1) }, record: record)
     }
 }

@@ -1,7 +1,7 @@
 import WarrantNumerics
 
 /// Spline codes and exact boundary crossings of piecewise-linear networks
-/// (the Polytope Lens, Black et al. 2022; definitions of interp-methods.md §3.3).
+/// (the Polytope Lens, Black et al. 2022; known answers in Tests/WarrantEvalsTests/PolytopeTests.swift).
 ///
 /// Conventions, recorded with every result: a neuron's bit is `z > 0` (a tie at exactly
 /// 0 reads as 0); GELU layers use the same threshold on the pre-activation.

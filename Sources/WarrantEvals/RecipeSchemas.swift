@@ -21,6 +21,7 @@ public enum BuiltInRecipes {
         .init("batch_size", .integer(1...65_536), default: "256", help: "samples per step"),
         .init("learning_rate", .number(1e-12...10), default: "0.001", help: "Adam's peak learning rate, above 0"),
         .init("seed", .integer(seedRange), default: "0", help: "the seed of initialisation and batching"),
+        .init("seeds", .integer(1...16), default: "1", help: "how many seeds to train (seed, seed+1, ...); the record gives the spread of every metric across them"),
     ])
 
     public static let lib = RecipeSchema(method: "lib", keys: [

@@ -1,13 +1,17 @@
 import Foundation
 import WarrantNumerics
 
-/// The metrics of a trained SAE, each computed as interp-methods.md §1.5 and §1.7
-/// define it, with the definition recorded next to the value.
+/// The metrics of an SAE, each computed as Braun et al. (2024, `e2e_sae/metrics.py`) or
+/// SAELens (`sae_lens/evals.py`) define it, with the definition recorded next to the value;
+/// known answers in Tests/WarrantEvalsTests/SAETests.swift.
 public struct SAEEvaluation: Sendable {
     public struct Metric: Sendable {
         public var value: Double
         /// Which definition (e.g. `explained_variance.pooled`, `kl.original||spliced`).
         public var definition: String
+        /// A bootstrap 95% interval over the held-out tokens, for metrics that are means or
+        /// ratios of sums over them.
+        public var interval: [Double]?
     }
 
     public var metrics: [String: Metric] = [:]
@@ -61,8 +65,19 @@ public enum SAEMetrics {
     /// zero (no variance, an ablation that changes nothing) is NaN with its definition saying
     /// why: an undefined score is never reported as a perfect one.
     public static func evaluate<SAE: ActivationAutoencoder>(_ sae: SAE, model: MLP<Float>?, layer: String,
-                                inputs: Matrix<Float>, labels: [Int]?, trainingWindow: Matrix<Float>? = nil) -> SAEEvaluation {
+                                inputs: Matrix<Float>, labels: [Int]?, trainingWindow: Matrix<Float>? = nil,
+                                bootstrap: Bootstrap? = Bootstrap()) -> SAEEvaluation {
         var e = SAEEvaluation()
+        // Per-token terms of the metrics that are means or ratios over tokens, for intervals.
+        var samples: [String: Bootstrap.Statistic] = [:]
+        func withIntervals() -> SAEEvaluation {
+            guard let bootstrap else { return e }
+            var out = e
+            for (name, interval) in bootstrap.intervals(samples) where out.metrics[name]?.value.isFinite == true {
+                out.metrics[name]?.interval = interval
+            }
+            return out
+        }
         func put(_ name: String, _ value: Double, _ definition: String) { e.metrics[name] = .init(value: value, definition: definition) }
         /// A ratio, or NaN (undefined) when its denominator is zero.
         func ratio(_ name: String, _ numerator: Double, _ denominator: Double, _ definition: String, why: String) {
@@ -85,7 +100,12 @@ public enum SAEMetrics {
             return alive.filter { $0 }.count
         }
         var active = 0
-        for t in 0..<nTok { for i in 0..<n where c.storage[t * n + i] > 0 { active += 1 } }
+        var l0Terms = [Double](repeating: 0, count: nTok), l1Terms = l0Terms
+        for t in 0..<nTok {
+            for i in 0..<n where c.storage[t * n + i] > 0 { active += 1; l0Terms[t] += 1; l1Terms[t] += Double(c.storage[t * n + i]) }
+        }
+        samples["l0"] = .mean(l0Terms)
+        samples["l1"] = .mean(l1Terms)
         put("l0", Double(active) / Double(nTok), "l0.mean_active_features_per_token")
         let aliveHeldOut = aliveFeatures(c)
         put("alive_heldout", Double(aliveHeldOut), "alive.active_at_least_once_over_\(nTok)_heldout_tokens")
@@ -118,6 +138,8 @@ public enum SAEMetrics {
         for row in lnRows { for k in 0..<d { lnMean[k] += row[k] / Double(nTok) } }
         var sse = 0.0, sst = 0.0, evSum = 0.0, evCount = 0, ratioSum = 0.0, lnSum = 0.0, lnCount = 0
         var cosSum = 0.0, cosCount = 0, reconSquared = 0.0, inner = 0.0
+        var errTerms: [Double] = [], devTerms: [Double] = [], evTerms: [Double] = [], lnTerms: [Double] = [], cosTerms: [Double] = []
+        var ratioTerms: [Double] = [], reconTerms: [Double] = [], innerTerms: [Double] = []
         for t in 0..<nTok {
             var err = 0.0, dev = 0.0, nx = 0.0, nr = 0.0, dot = 0.0, lnErr = 0.0, lnDev = 0.0
             for k in 0..<d {
@@ -134,11 +156,20 @@ public enum SAEMetrics {
             sst += dev
             reconSquared += nr
             inner += dot
-            if dev > 0 { evSum += 1 - err / dev; evCount += 1 }
-            if lnDev > 0 { lnSum += 1 - lnErr / lnDev; lnCount += 1 }
-            if nx > 0 && nr > 0 { cosSum += dot / (nx * nr).squareRoot(); cosCount += 1 }
-            ratioSum += nr.squareRoot() / (nx.squareRoot() < 1e-4 ? 1 : nx.squareRoot())
+            if dev > 0 { evSum += 1 - err / dev; evCount += 1; evTerms.append(1 - err / dev) }
+            if lnDev > 0 { lnSum += 1 - lnErr / lnDev; lnCount += 1; lnTerms.append(1 - lnErr / lnDev) }
+            if nx > 0 && nr > 0 { cosSum += dot / (nx * nr).squareRoot(); cosCount += 1; cosTerms.append(dot / (nx * nr).squareRoot()) }
+            let ratioTerm = nr.squareRoot() / (nx.squareRoot() < 1e-4 ? 1 : nx.squareRoot())
+            ratioSum += ratioTerm
+            errTerms.append(err); devTerms.append(dev); ratioTerms.append(ratioTerm); reconTerms.append(nr); innerTerms.append(dot)
         }
+        samples["mse"] = .mean(errTerms.map { $0 / Double(d) })
+        samples["explained_variance"] = .ratio(numerator: errTerms, denominator: devTerms, map: { 1 - $0 })
+        samples["explained_variance_per_token"] = .mean(evTerms)
+        samples["explained_variance_ln"] = .mean(lnTerms)
+        samples["cosine_similarity"] = .mean(cosTerms)
+        samples["relative_reconstruction_bias"] = .ratio(numerator: reconTerms, denominator: innerTerms, map: { $0 })
+        samples["l2_ratio"] = .mean(ratioTerms)
         put("mse", sse / Double(nTok * d), "mse.element_mean")
         let pooled = "explained_variance.pooled: 1 - sum_t|x_t - xhat_t|^2 / sum_t|x_t - mean(x)|^2"
         if sst > 0 { put("explained_variance", 1 - sse / sst, pooled) } else { ratio("explained_variance", 0, 0, pooled, why: "the activations do not vary") }
@@ -154,7 +185,7 @@ public enum SAEMetrics {
               why: "the reconstruction is orthogonal to the input on average")
         put("l2_ratio", ratioSum / Double(nTok), "l2_ratio.mean_t |xhat_t| / |x_t| (norms below 1e-4 taken as 1)")
 
-        guard let model, let clean else { return e }
+        guard let model, let clean else { return withIntervals() }
         let spliced = model.forward(inputs, replacing: [layer: recon])
         let ablated = model.forward(inputs, replacing: [layer: Matrix(rows: a.rows, cols: a.cols)])
         let (klSAE, _) = klDivergence(original: clean.output, new: spliced.output)
@@ -164,9 +195,25 @@ public enum SAEMetrics {
         ratio("kl_score", klAbl - klSAE, klAbl, "kl_score.(KL_ablation - KL_sae) / KL_ablation",
               why: "zero-ablating the layer does not change the output (KL_ablation = 0)")
         var distance = 0.0
-        let lp = Kernels.logSoftmax(clean.output), lq = Kernels.logSoftmax(spliced.output)
+        let lp = Kernels.logSoftmax(clean.output), lq = Kernels.logSoftmax(spliced.output), la = Kernels.logSoftmax(ablated.output)
         for k in 0..<lp.count { distance += abs(exp(lp.storage[k]) - exp(lq.storage[k])) }
         put("statistical_distance", distance / 2 / Double(nTok), "statistical_distance.mean_t 1/2 sum_v |p_original(v) - p_spliced(v)|")
+        let v = lp.cols
+        var klTerms = [Double](repeating: 0, count: nTok), klAblTerms = klTerms, distanceTerms = klTerms, top1Terms = klTerms
+        let cleanTop = Kernels.argmaxRows(clean.output), splicedTop = Kernels.argmaxRows(spliced.output)
+        for t in 0..<nTok {
+            for j in 0..<v {
+                let k = t * v + j, p = exp(lp.storage[k])
+                if p > 0 { klTerms[t] += p * (lp.storage[k] - lq.storage[k]); klAblTerms[t] += p * (lp.storage[k] - la.storage[k]) }
+                distanceTerms[t] += abs(p - exp(lq.storage[k])) / 2
+            }
+            top1Terms[t] = cleanTop[t] == splicedTop[t] ? 1 : 0
+        }
+        samples["kl"] = .mean(klTerms)
+        samples["kl_ablation"] = .mean(klAblTerms)
+        samples["kl_score"] = .ratio(numerator: zip(klAblTerms, klTerms).map { $0 - $1 }, denominator: klAblTerms, map: { $0 })
+        samples["statistical_distance"] = .mean(distanceTerms)
+        samples["top1_consistency"] = .mean(top1Terms)
         let top1 = zip(Kernels.argmaxRows(clean.output), Kernels.argmaxRows(spliced.output)).filter { $0 == $1 }.count
         put("top1_consistency", Double(top1) / Double(nTok), "top1.fraction_of_tokens_with_equal_argmax")
         if let labels {
@@ -178,14 +225,25 @@ public enum SAEMetrics {
             put("ce_increase", ceSAE - ce, "ce_increase.ce_sae - ce_clean")
             ratio("ce_score", ceAbl - ceSAE, ceAbl - ce, "ce_score.(CE_ablation - CE_sae) / (CE_ablation - CE_clean)",
                   why: "zero-ablating the layer does not change the cross-entropy")
+            let ceTerms = labels.enumerated().map { -lp[$0.offset, $0.element] }
+            let ceSAETerms = labels.enumerated().map { -lq[$0.offset, $0.element] }
+            let ceAblTerms = labels.enumerated().map { -la[$0.offset, $0.element] }
+            samples["ce_clean"] = .mean(ceTerms)
+            samples["ce_sae"] = .mean(ceSAETerms)
+            samples["ce_ablation"] = .mean(ceAblTerms)
+            samples["ce_increase"] = .mean(zip(ceSAETerms, ceTerms).map { $0 - $1 })
+            samples["ce_score"] = .ratio(numerator: zip(ceAblTerms, ceSAETerms).map { $0 - $1 },
+                                         denominator: zip(ceAblTerms, ceTerms).map { $0 - $1 }, map: { $0 })
         }
         for name in laterLayers(after: layer, in: model) {
             guard let o = clean[name], let s = spliced[name] else { continue }
             var err = 0.0
-            for k in 0..<o.count { let v = Double(o.storage[k] - s.storage[k]); err += v * v }
+            var terms = [Double](repeating: 0, count: o.rows)
+            for k in 0..<o.count { let v = Double(o.storage[k] - s.storage[k]); err += v * v; terms[k / o.cols] += v * v / Double(o.cols) }
+            samples["downstream_mse.\(name)"] = .mean(terms)
             put("downstream_mse.\(name)", err / Double(o.count), "mse.element_mean at \(name), spliced vs original")
         }
-        return e
+        return withIntervals()
     }
 
     /// Mean over true features of the largest cosine similarity with any dictionary element

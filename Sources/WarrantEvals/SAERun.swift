@@ -61,6 +61,9 @@ public struct SAERun {
     }
 
     /// Trains, evaluates, writes the SAE into `outputDirectory` and returns the record to store.
+    /// With `settings.seeds` above 1, the SAEs of seeds `seed+1 ...` are trained and evaluated
+    /// too, and every metric gains `NAME.seeds_min`, `NAME.seeds_max` and `NAME.seeds_sd`
+    /// (the sample standard deviation) across all the seeds; the SAE kept is the first.
     public func run(outputDirectory: String, producer: EvidenceRecord.Producer,
                     progress: (Int, SAELossTerms) -> Void = { _, _ in }) throws -> Result {
         let model = try MLP<Float>.load(configPath: modelConfigPath)
@@ -70,7 +73,27 @@ public struct SAERun {
         let data = try data(for: model)
         let trainer = SAETrainer(settings: settings, model: model, layer: layer)
         let (sae, _) = trainer.train(inputs: data.train, progressEvery: max(1, settings.steps / 50), progress: progress)
-        return try finish(sae, model: model, data: data, outputDirectory: outputDirectory, producer: producer, trained: true)
+        var result = try finish(sae, model: model, data: data, outputDirectory: outputDirectory, producer: producer, trained: true)
+        guard settings.seeds > 1 else { return result }
+        var evaluations = [result.evaluation]
+        for k in 1..<settings.seeds {
+            var other = settings
+            other.seed = settings.seed &+ UInt64(k)
+            let (otherSAE, _) = SAETrainer(settings: other, model: model, layer: layer).train(inputs: data.train, progressEvery: max(1, settings.steps / 50))
+            evaluations.append(SAEMetrics.evaluate(otherSAE, model: model, layer: layer, inputs: data.test, labels: data.testLabels,
+                                                   trainingWindow: data.train, bootstrap: nil))
+        }
+        for (name, m) in result.evaluation.metrics {
+            let values = evaluations.compactMap { $0[name] }
+            guard values.count == evaluations.count, values.allSatisfy(\.isFinite) else { continue }
+            let mean = values.reduce(0, +) / Double(values.count)
+            let sd = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count - 1)).squareRoot()
+            let over = "over seeds \(settings.seed)...\(settings.seed &+ UInt64(settings.seeds - 1)) (\(m.definition))"
+            result.record.metrics[name + ".seeds_min"] = .init(values.min() ?? mean, definition: "minimum " + over)
+            result.record.metrics[name + ".seeds_max"] = .init(values.max() ?? mean, definition: "maximum " + over)
+            result.record.metrics[name + ".seeds_sd"] = .init(sd, definition: "sample standard deviation " + over)
+        }
+        return result
     }
 
     /// Evaluates an SAE saved in SAELens's layout (no training), at the SAE's own hook.
@@ -108,10 +131,11 @@ public struct SAERun {
         configuration["layer"] = .string(layer)
         configuration["evaluated"] = .string(saeDirectory)
         configuration["trained_by_warrant"] = .bool(false)
+        configuration["intervals"] = Bootstrap().description
         if let dataPath { configuration["data"] = .string(dataPath) }
         record.configuration = configuration
         record.dataset = .init(name: data.name, sha256: data.sha256)
-        for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, definition: m.definition) }
+        for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, interval: m.interval, definition: m.definition) }
         for file in ["sae_weights.safetensors", "cfg.json"] {
             let path = saeDirectory + "/" + file
             if let sha = try? Hashing.sha256Hex(fileAt: path) { record.artifacts.append(.init(path: path, sha256: sha)) }
@@ -131,7 +155,7 @@ public struct SAERun {
         record.provenance = .derived
         record.configuration = configuration(trained: trained, saeDirectory: outputDirectory)
         record.dataset = .init(name: data.name, sha256: data.sha256)
-        for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, definition: m.definition) }
+        for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, interval: m.interval, definition: m.definition) }
         for file in ["sae_weights.safetensors", "cfg.json"] {
             let path = outputDirectory + "/" + file
             if let sha = try? Hashing.sha256Hex(fileAt: path) { record.artifacts.append(.init(path: path, sha256: sha)) }
@@ -147,7 +171,7 @@ public struct SAERun {
             "steps": .number(Double(settings.steps)), "batch_size": .number(Double(settings.batchSize)),
             "learning_rate": .number(settings.learningRate), "seed": .number(Double(settings.seed)),
             "warmup_steps": .number(Double(settings.schedule.warmupSteps)), "clip_norm": .number(settings.clipNorm),
-            "trained_by_warrant": .bool(trained),
+            "trained_by_warrant": .bool(trained), "intervals": Bootstrap().description, "seeds": .number(Double(settings.seeds)),
         ]
         if settings.loss == .e2eDownstream { c["beta"] = .number(settings.beta) }
         if let dataPath { c["data"] = .string(dataPath) }

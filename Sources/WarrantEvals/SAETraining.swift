@@ -2,7 +2,7 @@ import Foundation
 import WarrantNumerics
 
 /// The three training losses of Braun et al. (2024), in the code's normalisation
-/// (interp-methods.md §1.3): element-mean MSE, sparsity (λ/d)·mean‖c‖₁, KL(original ‖ spliced).
+/// (`e2e_sae/losses.py`): element-mean MSE, sparsity (λ/d)·mean‖c‖₁, KL(original ‖ spliced).
 public enum SAELoss: String, Sendable, CaseIterable, Codable {
     /// MSE(â, a) + (λ/d)·L1.
     case local
@@ -49,6 +49,9 @@ public struct SAETrainingSettings: Sendable, Equatable {
     public var warmupSteps: Int? = nil
     public var clipNorm = 10.0
     public var seed: UInt64 = 0
+    /// How many seeds to train (seed, seed+1, ...): the first is the SAE kept; the record
+    /// gives each metric's spread across all of them.
+    public var seeds = 1
     public init() {}
 
     public var schedule: LearningRateSchedule {

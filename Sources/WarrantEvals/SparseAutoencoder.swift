@@ -10,8 +10,9 @@ import WarrantNumerics
 ///     â = c·Dᵀ + b_dec
 ///
 /// The decoder is normalised by re-parameterisation, so gradients flow through the
-/// normalisation (interp-methods.md §1.2, §5.1). SAELens files may ask for
-/// `a − b_dec` before encoding (`applyDecoderBiasToInput`).
+/// normalisation (`e2e_sae`'s SAE; known answer S6 in Tests/WarrantEvalsTests/SAETests.swift).
+/// This is the SAE Warrant trains; it is written in SAELens's layout with its decoder
+/// normalised, where it is a standard SAE. SAEs from elsewhere are read by ``SAELensSAE``.
 public struct SparseAutoencoder: Sendable {
     public var encoderWeight: Matrix<Float>
     public var encoderBias: [Float]

@@ -1,7 +1,7 @@
 import WarrantNumerics
 
 /// Synthetic activations with a known dictionary, for the known-answer tests
-/// S8 and S9 (interp-methods.md §5.1) and the SAE benchmark.
+/// S8 and S9 (Tests/WarrantEvalsTests/SAETests.swift) and the SAE benchmark.
 public enum SyntheticData {
     /// `samples` activations in d dimensions, each a sum of `features` random unit
     /// directions active independently with probability `p` and coefficient U(0, 1).

@@ -370,21 +370,30 @@ public struct EvidenceAssessor {
         }
         var failures: [EvidenceState.Failure] = []
         for requirement in spec.requirements {
-            guard let metric = record.metrics[requirement.metric] else {
-                let known = record.metrics.keys.sorted().prefix(8).joined(separator: ", ")
-                failures.append(.init("`\(requirement.text)`: the record has no metric '\(requirement.metric)' (it has: \(known.isEmpty ? "none" : known))",
+            let value: Double, definition: String?
+            switch record.requirementValue(requirement.metric) {
+            case .value(let v, let d):
+                value = v
+                definition = d
+            case .noMetric(let known):
+                let shown = known.prefix(8).joined(separator: ", ")
+                failures.append(.init("`\(requirement.text)`: the record has no metric '\(requirement.metric)' (it has: \(shown.isEmpty ? "none" : shown))",
+                                      at: requirement.location))
+                continue
+            case .noInterval(let metric):
+                failures.append(.init("`\(requirement.text)`: \(metric) has no interval in the record, so `\(requirement.metric)` cannot be read",
                                       at: requirement.location))
                 continue
             }
-            if metric.value.isNaN {
+            if value.isNaN {
                 // A ratio whose denominator was zero says so in its definition.
-                let undefined = metric.definition.flatMap { d in d.range(of: "(undefined: ").map { String(d[$0.upperBound...].dropLast()) } }
+                let undefined = definition.flatMap { d in d.range(of: "(undefined: ").map { String(d[$0.upperBound...].dropLast()) } }
                 failures.append(.init("`\(requirement.text)`: \(requirement.metric) is " + (undefined.map { "undefined (\($0))" } ?? "NaN (unscored)"),
                                       at: requirement.location))
-            } else if !metric.value.isFinite {
-                failures.append(.init("`\(requirement.text)`: \(requirement.metric) is \(metric.value > 0 ? "" : "-")Infinity, not a measurement", at: requirement.location))
-            } else if !requirement.op.holds(metric.value, requirement.value) {
-                failures.append(.init("\(requirement.metric) = \(JSONValue.format(metric.value)), required \(requirement.op.rawValue) \(JSONValue.format(requirement.value))",
+            } else if !value.isFinite {
+                failures.append(.init("`\(requirement.text)`: \(requirement.metric) is \(value > 0 ? "" : "-")Infinity, not a measurement", at: requirement.location))
+            } else if !requirement.op.holds(value, requirement.value) {
+                failures.append(.init("\(requirement.metric) = \(JSONValue.format(value)), required \(requirement.op.rawValue) \(JSONValue.format(requirement.value))",
                                       at: requirement.location))
             }
         }

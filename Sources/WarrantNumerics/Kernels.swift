@@ -1,8 +1,8 @@
 import Foundation
 
 /// Elementwise kernels and reductions, written over unsafe buffers so release
-/// builds vectorise them (reductions keep several accumulators; see
-/// swift-stack.md §5).
+/// builds vectorise them (reductions keep several accumulators, which lets the compiler
+/// use vector registers without reassociating floating-point sums itself).
 public enum Kernels {
     /// Σ aᵢbᵢ with eight accumulators.
     @inlinable public static func dot<T: BLASScalar>(_ a: [T], _ b: [T]) -> T {

@@ -1,7 +1,7 @@
 /// A dense row-major matrix that owns its storage.
 ///
 /// Activations are row vectors: a batch of `n` activations of width `d` is an
-/// `n × d` matrix (interp-methods.md §5.0). Hot loops should go through
+/// `n × d` matrix. Hot loops should go through
 /// ``withUnsafeMutableBufferPointer(_:)`` or hand the work to BLAS.
 public struct Matrix<T: BLASScalar>: Sendable, Equatable {
     public let rows: Int

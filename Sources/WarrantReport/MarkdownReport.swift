@@ -158,9 +158,13 @@ public struct MarkdownReport {
                 let date = record.flatMap(\.evidenceTime).map { String($0.value.prefix(10)) } ?? "–"
                 let model = record?.subject.map { s in cell(s.name ?? "") + (s.sha256.map { " `\($0.prefix(8))`" } ?? "") } ?? "–"
                 let requirements = (e.evidence?.requirements ?? []).map { req -> String in
-                    guard let value = record?.metrics[req.metric]?.value else { return "\(code(req.text)) (no value)" }
+                    guard let record, case .value(let value, _) = record.requirementValue(req.metric) else { return "\(code(req.text)) (no value)" }
                     let ok = !value.isNaN && req.op.holds(value, req.value)
-                    return "\(ok ? "✓" : "✗") \(req.metric) = \(value.isNaN ? "NaN" : JSONValue.format(value)) (\(req.op.rawValue) \(JSONValue.format(req.value)))"
+                    // A metric with a bootstrap interval shows it, so a reader sees how close the call is.
+                    let interval = record.metrics[req.metric]?.interval.flatMap { i in
+                        i.count == 2 ? String(format: " [95%% CI %.4g, %.4g]", i[0], i[1]) : nil
+                    } ?? ""
+                    return "\(ok ? "✓" : "✗") \(req.metric) = \(value.isNaN ? "NaN" : JSONValue.format(value))\(interval) (\(req.op.rawValue) \(JSONValue.format(req.value)))"
                 }.joined(separator: "<br>")
                 // Who vouches for the record: the trusted signers whose signatures verify.
                 let signers = analysis.evidence?.signers[e.id] ?? []

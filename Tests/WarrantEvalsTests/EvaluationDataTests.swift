@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import WarrantEvals
 import WarrantNumerics
+import WarrantEvidence
 
 /// What an evaluation holds out is what the model was not trained on.
 @Suite("Evaluation data: the model's own split")
@@ -59,5 +60,30 @@ struct EvaluationDataTests {
         try NPYArray(shape: [20, 14], dtype: .f64, values: values).write(to: dir + "/x.npy")
         let data = try EvaluationData.load(model: model, configPath: config, dataPath: dir + "/x.npy")
         #expect(data.train.storage == Array(values[0..<(16 * 14)]))
+    }
+}
+
+@Suite("SAE seeds")
+struct SAESeedTests {
+    @Test("with several seeds, every metric gets its minimum, maximum and spread across them")
+    func spread() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-seeds-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let config = try EvaluationDataTests().trainTiny(seed: 0, into: dir)
+        var settings = SAETrainingSettings()
+        settings.dictionarySize = 6
+        settings.steps = 20
+        settings.batchSize = 8
+        settings.seeds = 3
+        let producer = EvidenceRecord.Producer(tool: "warrant", version: "test", time: "2026-12-01T00:00:00Z")
+        let result = try SAERun(modelConfigPath: config, layer: "hidden.0", settings: settings).run(outputDirectory: dir + "/sae", producer: producer)
+        let m = result.record.metrics
+        for name in ["l0", "mse", "kl"] {
+            let value = try #require(m[name]?.value), low = try #require(m[name + ".seeds_min"]?.value)
+            let high = try #require(m[name + ".seeds_max"]?.value), sd = try #require(m[name + ".seeds_sd"]?.value)
+            #expect(low <= value && value <= high && sd >= 0, "\(name): \(low) \(value) \(high) \(sd)")
+        }
+        #expect(result.record.configuration["seeds"]?.number == 3)
+        #expect(m["l0.seeds_sd"]?.definition?.contains("over seeds 0...2") == true)
     }
 }

@@ -254,3 +254,14 @@ struct LIBMaskTests {
         #expect(k.maxAbsDifference(expected) < 1e-15)
     }
 }
+
+@Suite("LIB on models it does not cover")
+struct LIBUnsupportedTests {
+    @Test("a GELU hidden layer is refused with a clear error, not taken as the identity")
+    func gelu() {
+        var g = SeededGenerator(seed: 1)
+        let model = MLP<Double>.initialized(.standard(sizes: [4, 6, 3], activation: .gelu), generator: &g)
+        let x = Matrix<Double>(rows: 20, cols: 4, storage: (0..<80).map { _ in g.normal() })
+        #expect { try LocalInteractionBasis.compute(model, inputs: x) } throws: { "\($0)".contains("layer 0 uses gelu") }
+    }
+}

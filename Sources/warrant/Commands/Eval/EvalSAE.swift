@@ -49,6 +49,9 @@ struct EvalSAE: ParsableCommand {
     @Option(help: "Random seed.")
     var seed: UInt64 = 0
 
+    @Option(help: "Train this many seeds (seed, seed+1, ...) and record every metric's spread across them.")
+    var seeds: Int = 1
+
     @Option(help: "Evaluate this SAE (a folder in SAELens layout: cfg.json and sae_weights.safetensors; standard, topk, jumprelu or gated) instead of training one.")
     var evaluate: String?
 
@@ -58,7 +61,7 @@ struct EvalSAE: ParsableCommand {
     func validate() throws {
         guard SAELoss(rawValue: loss) != nil else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
         try checkFlags(BuiltInRecipes.sae, ["dict_size": Double(dictSize), "lambda": lambda, "beta": beta, "steps": Double(steps),
-                                            "batch_size": Double(batchSize), "learning_rate": learningRate, "seed": Double(seed)])
+                                            "batch_size": Double(batchSize), "learning_rate": learningRate, "seed": Double(seed), "seeds": Double(seeds)])
     }
 
     func run() throws {
@@ -85,6 +88,7 @@ struct EvalSAE: ParsableCommand {
         settings.batchSize = batchSize
         settings.learningRate = learningRate
         settings.seed = seed
+        settings.seeds = seeds
         let run = SAERun(modelConfigPath: options.model, layer: layer, settings: settings, dataPath: options.data)
         let output = out ?? options.artifacts("sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)")
         let progress = Progress(total: steps, label: "\(loss) SAE")
