@@ -248,3 +248,94 @@ struct PlaceholderScannerTests {
         #expect(PlaceholderScanner.occurrences(in: text) == occurrences)
     }
 }
+
+@Suite("More rules as functions over the graph")
+struct MoreRuleFunctionTests {
+    /// The rule ids one rule function adds for a case body.
+    func rules(_ nodes: String, level: GateLevel = .draft, _ rule: (ArgumentGraph, inout FindingList) -> Void) throws -> [String] {
+        let g = try graph(nodes).graph
+        var f = FindingList(level: level)
+        rule(g, &f)
+        return f.findings.map(\.rule)
+    }
+
+    @Test("S08: a node the root does not reach")
+    func reachability() throws {
+        let found = try rules("""
+          G1: { type: claim, text: a, supported_by: [E1] }
+          E1: { type: evidence, text: b }
+          C9: { type: context, text: stray }
+        """, StructureRules.reachability)
+        // C9 is not referred to, so it is a second root candidate: reachable from itself.
+        #expect(found.isEmpty)
+        let cycle = try rules("""
+          G1: { type: claim, text: a, supported_by: [E1] }
+          E1: { type: evidence, text: b }
+          G2: { type: claim, text: c, supported_by: [G3] }
+          G3: { type: claim, text: d, supported_by: [G2] }
+        """, StructureRules.reachability)
+        #expect(cycle == ["S08", "S08"])
+    }
+
+    @Test("S09–S12: development, locally and transitively", arguments: [
+        ("  G1: { type: claim, text: a }\n", ["S09"]),
+        ("  G1: { type: claim, text: a, undeveloped: true }\n", ["S10"]),
+        ("  G1: { type: claim, text: a, undeveloped: true, supported_by: [E1] }\n  E1: { type: evidence, text: b }\n", ["S12"]),
+        ("  G1: { type: claim, text: a, supported_by: [G2] }\n  G2: { type: claim, text: b, undeveloped: true }\n", ["S10", "S11"]),
+        ("  G1: { type: claim, text: a, supported_by: [E1] }\n  E1: { type: evidence, text: b }\n", []),
+    ])
+    func development(nodes: String, expected: [String]) throws {
+        #expect(try rules(nodes, StructureRules.development).sorted() == expected)
+    }
+
+    @Test("S16: placeholders in node texts and the case header")
+    func placeholders() throws {
+        let g = try graph("  G1: { type: claim, text: \"{model} is safe in {deployment}\", undeveloped: true }\n").graph
+        var f = FindingList(level: .release)
+        StructureRules.placeholders(g, header: nil, into: &f)
+        #expect(f.findings.map(\.rule) == ["S16"])
+        #expect(f.findings.first?.message.contains("{model}, {deployment}") == true)
+        #expect(f.findings.first?.severity == Rules.placeholder.severity(at: .release))
+    }
+
+    @Test("A01/A02: only at release, only assumptions in the argument, blocking or warning by gate")
+    func openAssumptions() throws {
+        let g = try graph("""
+          G1: { type: claim, text: a, supported_by: [E1], in_context_of: [A1, A2] }
+          E1: { type: evidence, text: b }
+          A1: { type: assumption, text: c }
+          A2: { type: assumption, text: d, gate: warning }
+        """).graph
+        let waived = [Bool](repeating: false, count: g.nodes.count)
+        let statuses = StatusRollUp.statuses(g, waived: waived, evidenceStatus: { _ in .supported })
+        for (level, expected) in [(GateLevel.draft, [String]()), (.release, ["A01", "A02"])] {
+            var f = FindingList(level: level)
+            AssumptionRules.openAtRelease(g, statuses: statuses, waived: waived, into: &f)
+            #expect(f.findings.map(\.rule).sorted() == expected)
+        }
+    }
+
+    @Test("H01, H02, H04, H05 on tagged legs; H07 on a multi-instance deployment")
+    func scheming() throws {
+        let found = try rules("""
+          ROOT: { type: claim, text: safe, supported_by: [AL, HC], in_context_of: [C-out, C-dep] }
+          C-out: { type: context, text: outcomes, outcomes: [exfiltration, sabotage] }
+          C-dep: { type: context, text: the model runs as many instances in parallel }
+          AL: { type: claim, family: alignment_evaluation, text: aligned, covers: [sabotage], undeveloped: true }
+          HC: { type: claim, family: harm_control, text: controlled, covers: [exfiltration], undeveloped: true }
+        """, SchemingRules.all)
+        // H04: the harm-control leg lacks HC-A1..4; H05: sabotage only by alignment (a warning);
+        // H07: many instances. H01 needs every core leg missing, which HC is not.
+        #expect(found.sorted() == ["H04", "H05", "H07"])
+        let alignmentOnly = try rules("""
+          ROOT: { type: claim, text: safe, supported_by: [AL] }
+          AL: { type: claim, family: alignment_evaluation, text: aligned, undeveloped: true }
+        """, SchemingRules.all)
+        #expect(alignmentOnly == ["H01"])
+        let inability = try rules("""
+          ROOT: { type: claim, text: safe, supported_by: [SI] }
+          SI: { type: claim, family: scheming_inability, text: cannot scheme, undeveloped: true }
+        """, SchemingRules.all)
+        #expect(inability.sorted() == ["H02", "H03"])
+    }
+}
