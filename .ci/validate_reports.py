@@ -4,7 +4,7 @@ every Mermaid block of the Markdown reports renders with a real Mermaid
 (mermaidx bundles mermaid.js and renders offline), SARIF validates against the
 official 2.1.0 schema, and JUnit XML parses with the structure dashboards read.
 
-Usage: validate_reports.py --reports R.md ... --sarif S.json ... --junit J.xml ...
+Usage: validate_reports.py --reports R.md ... --sarif S.json ... --junit J.xml ... --gitlab G.json ...
 """
 import json
 import pathlib
@@ -16,6 +16,8 @@ import jsonschema
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SARIF_SCHEMA = ROOT / "Tests/WarrantReportTests/Fixtures/sarif-schema-2.1.0.json"
+# GitLab's own schema for a Code Quality entry (see that folder's README for its source).
+GITLAB_SCHEMA = ROOT / "Tests/WarrantReportTests/Fixtures/gitlab/codeclimate.json"
 
 
 def groups(argv):
@@ -59,6 +61,16 @@ def main(argv):
             print(f"{name}: {'/'.join(str(p) for p in error.path)}: {error.message[:200]}")
         failures += len(errors)
         print(f"sarif: {name}: {len(log['runs'][0]['results'])} results, {len(errors)} schema errors")
+
+    gitlab = jsonschema.Draft7Validator(json.loads(GITLAB_SCHEMA.read_text()))
+    for name in args.get("gitlab", []):
+        issues = json.loads(pathlib.Path(name).read_text())
+        assert isinstance(issues, list) and issues, "a Code Quality report is a non-empty JSON array here"
+        errors = [e for issue in issues for e in gitlab.iter_errors(issue)]
+        for error in errors[:10]:
+            print(f"{name}: {error.message[:200]}")
+        failures += len(errors)
+        print(f"gitlab: {name}: {len(issues)} issues, {len(errors)} schema errors")
 
     for name in args.get("junit", []):
         root = ET.parse(name).getroot()

@@ -14,6 +14,8 @@ public enum GateFormat: String, Sendable, CaseIterable {
     case junit
     /// GitHub workflow annotations.
     case github
+    /// GitLab's Code Quality report (a JSON array of issues).
+    case gitlab
 }
 
 /// `warrant gate` as a library: the verdict on checked cases in a CI format.
@@ -34,11 +36,13 @@ public enum GateOutput {
         case .json:
             return checkOutput(analyses, level: level, strict: strict).encoded() + "\n"
         case .sarif:
-            return SARIF.render(analyses)
+            return SARIF.render(analyses, exitCode: analyses.contains { !$0.passed } ? 1 : 0)
         case .junit:
             return JUnit.render(analyses)
         case .github:
             return GitHubAnnotations.render(analyses)
+        case .gitlab:
+            return GitLabCodeQuality.render(analyses)
         }
     }
 

@@ -2,46 +2,68 @@ import Foundation
 import WarrantCore
 import WarrantJSON
 
-/// JUnit XML that CI dashboards read: one test suite per case, one test case per
-/// rule; a rule with findings at or above the gate fails with every finding listed.
+/// JUnit XML that CI dashboards read. One test suite per case; in it, one test case per
+/// gate criterion (each rule family: format, structure, evidence, assumptions, scheming,
+/// status), failing when the family has a finding at or above the gate, and then one test
+/// case per finding, named after its rule and carrying its `file` and `line`. Findings
+/// that fail the gate are failures; warnings and notes pass but show their message in
+/// `system-out`, so a dashboard lists them too.
 public enum JUnit {
     public static func render(_ analyses: [CaseAnalysis]) -> String {
         var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        let failingTotal = analyses.map { failing($0).count }.reduce(0, +)
-        out += "<testsuites name=\"warrant gate\" tests=\"\(analyses.count * Rules.all.count)\" failures=\"\(failingTotal)\">\n"
+        let families = Rule.Family.allCases
+        let total = analyses.map { families.count + $0.report.findings.count }.reduce(0, +)
+        let failingTotal = analyses.map { a in
+            failingFamilies(a).count + a.report.findings.filter { counts($0, a.report) }.count
+        }.reduce(0, +)
+        out += "<testsuites name=\"warrant gate\" tests=\"\(total)\" failures=\"\(failingTotal)\">\n"
         for analysis in analyses {
             let report = analysis.report
             let name = analysis.assuranceCase.header?.id?.value ?? report.inputs.joined(separator: " ")
-            let failed = failing(analysis)
-            out += "  <testsuite name=\"\(xml(name))\" tests=\"\(Rules.all.count)\" failures=\"\(failed.count)\" errors=\"0\" skipped=\"0\">\n"
+            let failed = failingFamilies(analysis)
+            let failedFindings = report.findings.filter { counts($0, report) }.count
+            out += "  <testsuite name=\"\(xml(name))\" tests=\"\(families.count + report.findings.count)\" failures=\"\(failed.count + failedFindings)\" errors=\"0\" skipped=\"0\">\n"
             var properties = "<property name=\"level\" value=\"\(report.level.rawValue)\"/><property name=\"root_status\" value=\"\(report.rootStatus?.rawValue ?? "none")\"/>"
             if let store = analysis.evidence?.store {
                 properties += "<property name=\"evidence_store\" value=\"\(xml(store.store))\"/><property name=\"evidence_records\" value=\"\(store.records)\"/>"
                 properties += "<property name=\"evidence_head\" value=\"\(store.head ?? "")\"/><property name=\"evidence_head_pinned\" value=\"\(store.pinned)\"/>"
             }
             out += "    <properties>\(properties)</properties>\n"
-            for rule in Rules.all {
-                let findings = report.findings.filter { $0.rule == rule.id && counts($0, report) }
-                out += "    <testcase classname=\"warrant.\(rule.family.rawValue)\" name=\"\(rule.id) \(rule.name)\""
+            // The gate criteria: one per rule family.
+            for family in families {
+                let findings = report.findings.filter { counts($0, report) && Rules.find($0.rule)?.family == family }
+                out += "    <testcase classname=\"warrant.gate\" name=\"\(family.rawValue)\""
                 if findings.isEmpty {
                     out += "/>\n"
                 } else {
-                    out += ">\n      <failure message=\"\(xml("\(findings.count) finding\(findings.count == 1 ? "" : "s"): \(findings[0].message)"))\" type=\"\(rule.id)\">"
-                    out += xml(findings.map { "\($0.location.map { "\($0): " } ?? "")\($0.severity.rawValue): \($0.message)" }.joined(separator: "\n"))
-                    out += "</failure>\n    </testcase>\n"
+                    out += ">\n      <failure message=\"\(xml("\(findings.count) finding\(findings.count == 1 ? "" : "s") at or above \(report.level.rawValue)"))\" type=\"\(family.rawValue)\"/>\n    </testcase>\n"
                 }
+            }
+            // Each finding, at its place.
+            for f in report.findings {
+                let rule = Rules.find(f.rule)
+                let place = f.location.map { " file=\"\(xml(ReportPaths.relative($0.file)))\" line=\"\($0.line)\"" } ?? ""
+                let title = "\(f.rule) \(rule?.name ?? "")" + (f.node.map { " (\($0))" } ?? "")
+                let text = "\(f.location.map { "\($0): " } ?? "")\(f.severity.rawValue): \(f.message)" + (f.hint.map { "\nhint: \($0)" } ?? "")
+                out += "    <testcase classname=\"\(xml(f.rule))\" name=\"\(xml(title))\"\(place)>\n"
+                if counts(f, report) {
+                    out += "      <failure message=\"\(xml(f.message))\" type=\"\(f.severity.rawValue)\">\(xml(text))</failure>\n"
+                } else {
+                    out += "      <system-out>\(xml(text))</system-out>\n"
+                }
+                out += "    </testcase>\n"
             }
             out += "  </testsuite>\n"
         }
         return out + "</testsuites>\n"
     }
 
-    static func counts(_ f: Finding, _ report: CheckReport) -> Bool {
-        f.severity == .error || (report.strict && f.severity == .warning)
+    static func failingFamilies(_ a: CaseAnalysis) -> Set<Rule.Family> {
+        Set(a.report.findings.filter { counts($0, a.report) }.compactMap { Rules.find($0.rule)?.family })
     }
 
-    static func failing(_ a: CaseAnalysis) -> Set<String> {
-        Set(a.report.findings.filter { counts($0, a.report) }.map(\.rule))
+    static func counts(_ f: Finding, _ report: CheckReport) -> Bool {
+        f.severity == .error || (report.strict && f.severity == .warning)
     }
 
     static func xml(_ s: String) -> String {

@@ -101,7 +101,7 @@ struct WarrantKitTests {
         let analyses = try CaseChecker.analyse(CheckRequest(files: [file]))
         let text = GateOutput.render(analyses, format: format, level: nil, strict: false)
         switch format {
-        case .json, .sarif: #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil)
+        case .json, .sarif, .gitlab: #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8))) != nil)
         case .junit: #expect(text.hasPrefix("<?xml"))
         case .text: #expect(text.contains("check passed at level draft"))
         case .github: #expect(!text.isEmpty)

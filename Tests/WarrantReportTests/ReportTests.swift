@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
 import Testing
 import WarrantCore
 import WarrantEvidence
@@ -120,13 +123,18 @@ struct CIFormatTests {
         #expect(region?["startColumn"] == .number(35))
     }
 
-    @Test("JUnit has one test case per rule and fails the ones with findings")
+    @Test("JUnit has a test case per gate criterion and one per finding, with its file and line")
     func junit() throws {
-        let xml = JUnit.render([try failingAnalysis()])
+        let analysis = try failingAnalysis()
+        let xml = JUnit.render([analysis])
         #expect(xml.hasPrefix("<?xml"))
-        #expect(xml.contains("<testcase classname=\"warrant.format\" name=\"F03 unknown-key\">"))
-        #expect(xml.contains("<testcase classname=\"warrant.structure\" name=\"S07 support-cycle\"/>"))
-        #expect(xml.components(separatedBy: "<testcase ").count - 1 == Rules.all.count)
+        #expect(xml.contains("<testcase classname=\"warrant.gate\" name=\"format\">"))
+        #expect(xml.contains("<testcase classname=\"warrant.gate\" name=\"scheming\"/>"))
+        #expect(xml.contains("<testcase classname=\"F03\" name=\"F03 unknown-key"))
+        #expect(xml.contains(" line=\""))
+        let cases = xml.components(separatedBy: "<testcase ").count - 1
+        #expect(cases == Rule.Family.allCases.count + analysis.report.findings.count)
+        #expect(XMLParser(data: Data(xml.utf8)).parse())
     }
 
     @Test("GitHub annotations escape their text and stay within GitHub's limits")

@@ -1,7 +1,7 @@
 /// A checker rule: a stable id, a short name, a severity per gate level, and the
 /// documentation `warrant explain` prints.
 public struct Rule: Sendable, Hashable, Codable {
-    public enum Family: String, Sendable, Codable {
+    public enum Family: String, Sendable, Codable, CaseIterable {
         case format, structure, evidence, assumptions, scheming, status
     }
 

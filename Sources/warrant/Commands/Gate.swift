@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WarrantFiles
 import WarrantKit
 
 struct Gate: ParsableCommand {
@@ -7,9 +8,11 @@ struct Gate: ParsableCommand {
         abstract: "Gate a release in CI: check the case at a level and report in a CI format.",
         discussion: """
         Formats: text (like check), json (schemas/check-output.schema.json), sarif (SARIF 2.1.0 \
-        for code scanning), junit (JUnit XML, one test case per rule), github (workflow \
-        annotations; with $GITHUB_STEP_SUMMARY set, the Markdown report is appended to the job \
-        summary). Exit codes: 0 pass, 1 findings at or above the level, 2 could not run.
+        for code scanning, with fingerprints that survive edits; written on exit 2 too, with the \
+        error), junit (JUnit XML, one test case per rule), github (workflow annotations; with \
+        $GITHUB_STEP_SUMMARY set, the Markdown report is appended to the job summary), gitlab \
+        (GitLab's Code Quality report). Exit codes: 0 pass, 1 findings at or above the level, \
+        2 could not run.
 
         With --attest FILE --key KEY, the verdict is also written as an in-toto Statement v1 \
         in a DSSE envelope signed with the Ed25519 KEY: subjects are every case file, the \
@@ -24,7 +27,7 @@ struct Gate: ParsableCommand {
     @Option(help: "Gate level: draft, review or release. (default: the case's policy.level, else draft)")
     var level: GateLevel?
 
-    @Option(help: "Output format: text, json, sarif, junit or github.")
+    @Option(help: "Output format: text, json, sarif, junit, github or gitlab.")
     var format: GateFormat = .text
 
     @Option(name: [.short, .long], help: "Write the output to a file instead of standard output.")
@@ -52,7 +55,29 @@ struct Gate: ParsableCommand {
     func run() throws {
         let signingKey = try key.map { path in try orExit { try KeyFiles.signingKey(at: path) } }
         let request = CheckRequest(files: files, level: level, strict: strict, store: store, allowRead: read.allowRead)
-        let analyses = try orExit { try CaseChecker.analyse(request) }
+        let analyses: [CaseAnalysis]
+        do {
+            analyses = try CaseChecker.analyse(request)
+        } catch {
+            printError("error: \(error)")
+            // A code-scanning upload step needs its file even when the gate could not run.
+            if format == .sarif {
+                let log = SARIF.renderFailure("\(error)", files: files)
+                if let output {
+                    // What the case reads is unknown when it did not load: replace only a
+                    // SARIF log (an earlier gate's), never another file.
+                    var inputs = InputFiles()
+                    for file in files { inputs.add(file, as: "a case file") }
+                    let existing = (try? RegularFile.read(output, limit: 64 << 20)).map { String(decoding: $0, as: UTF8.self) }
+                    if existing == nil || existing?.contains("\"version\": \"2.1.0\"") == true {
+                        _ = try? OutputFile.write(log, to: output, inputs: inputs)
+                    }
+                } else {
+                    print(log, terminator: "")
+                }
+            }
+            throw ExitCode(2)
+        }
         if let attest, let signingKey {
             let envelope = try orExit { try Attestation.envelope(for: analyses, level: level, strict: strict, key: signingKey) }
             try writeOutput(envelope, to: attest, inputs: RunInputs.of(analyses, store: store))
