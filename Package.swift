@@ -40,12 +40,16 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libzip and libzstd from the system (libzip-dev, libzstd-dev), for Inspect's `.eval`
+        // logs: zip archives whose entries are zstd-compressed (deflated in older ones).
+        .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         // Evidence records, the SQLite store and its hash chain, importers, and the
         // evidence-aware part of checking.
         .target(
             name: "WarrantEvidence",
             dependencies: [
-                "WarrantCore", "WarrantJSON", "WarrantFiles", "CSQLite",
+                "WarrantCore", "WarrantJSON", "WarrantFiles", "CSQLite", "CZip", "CZstd",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -37,7 +37,8 @@ public enum InspectImporter {
         case invalidated
         case unknownVersion(String)
         case invalidTime(String)
-        case zipped
+        /// A `.eval` archive that cannot be read, or a run that has not finished.
+        case archive(String)
 
         public var description: String {
             switch self {
@@ -51,8 +52,8 @@ public enum InspectImporter {
             case .unknownVersion(let v):
                 return "the log's format version is \(v); this Warrant reads Inspect log versions \(InspectImporter.knownVersions.map(String.init).joined(separator: " and "))"
             case .invalidTime(let m): return "the log's `eval.created` cannot be trusted: \(m)"
-            case .zipped:
-                return "this is a zipped .eval log; convert it to JSON first with `inspect log convert --to json FILE`"
+            case .archive(let why):
+                return why
             }
         }
     }
@@ -79,12 +80,22 @@ public enum InspectImporter {
     /// The record of a log already read (checking hashes and re-derives from the same bytes).
     public static func record(fromLog bytes: [UInt8], path: String, options: Options, producer: EvidenceRecord.Producer,
                               now: Date = Clock.now()) throws(ImportError) -> EvidenceRecord {
-        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) { throw .zipped }
+        // A `.eval` log (a zip archive) gives the same log as its JSON form, its samples
+        // read one entry at a time.
         let log: JSONValue
-        do {
-            log = try JSONValue.parse(bytes)
-        } catch {
-            throw .notJSON("\(error)")
+        var editedScores: Int?
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) {
+            do {
+                (log, editedScores) = try InspectEvalArchive.log(fromArchive: bytes)
+            } catch {
+                throw .archive(error.description)
+            }
+        } else {
+            do {
+                log = try JSONValue.parse(bytes)
+            } catch {
+                throw .notJSON("\(error)")
+            }
         }
         guard let eval = log["eval"]?.object, let task = eval["task"]?.string, let status = log["status"]?.string else {
             throw .notInspect("no `eval.task` or `status`")
@@ -162,7 +173,7 @@ public enum InspectImporter {
         if let invalidated = log["invalidated"] { source["invalidated"] = invalidated }
         // Scores changed after the run (`Score.history`) and edits to the log itself
         // (`log_updates`): what was edited is typed in, not measured.
-        let edited = (log["samples"]?.array ?? []).reduce(0) { total, sample in
+        let edited = editedScores ?? (log["samples"]?.array ?? []).reduce(0) { total, sample in
             total + (sample["scores"]?.object?.values.filter { !($0["history"]?.array?.isEmpty ?? true) }.count ?? 0)
         }
         if edited > 0 { source["edited_scores"] = .number(Double(edited)) }

@@ -40,6 +40,21 @@ struct EvidenceCLITests {
         #expect(after.stdout.contains("root G1 is supported"))
     }
 
+    @Test("a case whose evidence is the run's .eval log builds, imports it and passes at release; check re-derives it")
+    func evalSource() throws {
+        let dir = try ScratchCopy(of: Self.example)
+        let eval = CLI.repository.appendingPathComponent("Tests/WarrantEvidenceTests/Fixtures/inspect/sabotage-success.eval")
+        try FileManager.default.copyItem(at: eval, to: dir.url.appendingPathComponent("logs/research-sabotage.eval"))
+        var text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "logs/research-sabotage.json", with: "logs/research-sabotage.eval")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path("case.yaml")))
+        let build = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(build.status == 0, "\(build.stdout) \(build.stderr)")
+        #expect(build.stderr.contains("importing the Inspect log logs/research-sabotage.eval"))
+        let check = try CLI.run(["check", "--level", "release", "case.yaml"], in: dir.url)
+        #expect(check.status == 0 && check.stdout.contains("root G1 is supported"), "\(check.stdout)")
+    }
+
     @Test("tightening the requirement fails with actual against required")
     func tightened() throws {
         let dir = try ScratchCopy(of: Self.example)

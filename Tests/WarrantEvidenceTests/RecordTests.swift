@@ -153,13 +153,34 @@ struct InspectImporterTests {
         #expect(r.metrics["stderr"] == nil, "stderr is reported by two scorers, so only the qualified names exist")
     }
 
-    @Test("a zipped .eval log gets a clear message")
-    func zipped() {
-        do {
-            _ = try InspectImporter.record(fromLogAt: Fixtures.inspectLog("sabotage-success.eval"), options: .init(), producer: testProducer)
-            Issue.record("expected an error")
-        } catch {
-            #expect("\(error)".contains("inspect log convert"))
+    @Test("the .eval forms of a run (zstd and deflate) import to exactly what its JSON form gives", arguments: [
+        "sabotage-success.eval", "sabotage-success-deflate.eval",
+    ])
+    func evalArchive(name: String) throws {
+        let json = try InspectImporter.record(fromLogAt: Fixtures.inspectLog("sabotage-success.json"), options: .init(), producer: testProducer)
+        let eval = try InspectImporter.record(fromLogAt: Fixtures.inspectLog(name), options: .init(), producer: testProducer)
+        #expect(!eval.metrics.isEmpty)
+        #expect(eval.metrics == json.metrics)
+        #expect(eval.method == json.method && eval.title == json.title && eval.configuration == json.configuration)
+        for key in ["task", "status", "created", "eval_id", "run_id", "total_samples", "completed_samples", "revision", "log_version"] {
+            #expect(eval.source?[key] == json.source?[key], "source.\(key)")
+        }
+        #expect(eval.source?["sha256"] != json.source?["sha256"], "each form is pinned by its own bytes")
+    }
+
+    @Test("an .eval log with only its journal (a run not finished) is refused, saying why")
+    func inProgress() {
+        #expect { try InspectImporter.record(fromLogAt: Fixtures.inspectLog("sabotage-in-progress.eval"), options: .init(), producer: testProducer) }
+            throws: { "\($0)".contains("still in progress") }
+    }
+
+    @Test("a damaged .eval archive is an error, not a crash", arguments: [100, 2000, 20000])
+    func damaged(cut: Int) throws {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.inspectLog("sabotage-success.eval"))))
+        var broken = bytes
+        broken.removeLast(min(cut, broken.count - 4))
+        #expect(throws: InspectImporter.ImportError.self) {
+            try InspectImporter.record(fromLog: broken, path: "x.eval", options: .init(), producer: testProducer)
         }
     }
 }

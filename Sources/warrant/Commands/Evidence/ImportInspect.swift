@@ -4,7 +4,7 @@ import WarrantKit
 struct ImportInspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
-        abstract: "Import an Inspect (inspect_ai) evaluation log in JSON form; prints the record id.",
+        abstract: "Import an Inspect (inspect_ai) evaluation log, .eval or .json; prints the record id.",
         discussion: """
         Keeps the task, model, creation time, status, the eval code's git revision and dirty \
         flag, sample counts, every scorer's metrics, and the log's SHA-256. Logs whose status \
@@ -18,7 +18,7 @@ struct ImportInspect: ParsableCommand {
 
     @OptionGroup var storeOptions: StoreOptions
 
-    @Argument(help: "The log (.json).", completion: .file(extensions: ["json"]))
+    @Argument(help: "The log (.eval, zstd or deflate, or .json).", completion: .file(extensions: ["eval", "json"]))
     var log: String
 
     @Flag(help: "Import a log whose status is not success.")
