@@ -272,8 +272,13 @@ public final class EvidenceStore {
             throw classify(error, during: "creating the store")
         }
         // WAL lets readers go on while a writer appends; switching needs no transaction
-        // open, and a concurrent switch by another creator is harmless.
-        try execute("PRAGMA journal_mode = WAL", during: "enabling WAL")
+        // open, and a concurrent switch by another creator is harmless. A creator that finds
+        // the file busy (another one is appending or switching it) goes on: the other's
+        // switch serves, and the rollback journal is as safe meanwhile.
+        do {
+            try execute("PRAGMA journal_mode = WAL", during: "enabling WAL")
+        } catch let error where [SQLITE_BUSY, SQLITE_LOCKED].contains((error.resultCode ?? 0) & 0xFF) {
+        }
     }
 
     // MARK: Appending
