@@ -42,7 +42,7 @@ public struct BuildPlan {
         }
     }
 
-    public struct Item {
+    public struct Item: Sendable {
         public var node: String
         public var method: String
         public var recipe: [String: JSONValue]
@@ -120,7 +120,7 @@ public struct BuildPlan {
                             modelSHA: String?, weights: String?, store: EvidenceStore?) -> Item {
         let records = store.flatMap { try? $0.records(sourceSHA256: logSHA) } ?? []
         let kind = spec.inspectKind?.value ?? (spec.accepts.count == 1 ? spec.accepts[0].value : nil)
-        var recipe: [String: JSONValue] = ["log": .string(path)]
+        var recipe: [String: JSONValue] = ["log": .string(path), "format": .string(spec.sourceFormat)]
         if let kind { recipe["kind"] = .string(kind) }
         if let weights { recipe["model_file"] = .string(weights) }
         let reason: Reason
@@ -135,7 +135,7 @@ public struct BuildPlan {
         } else {
             reason = .notImported
         }
-        return Item(node: node, method: "inspect", recipe: recipe, reason: reason, location: log.location)
+        return Item(node: node, method: spec.sourceFormat, recipe: recipe, reason: reason, location: log.location)
     }
 
     /// The LIB run a recipe asks for.

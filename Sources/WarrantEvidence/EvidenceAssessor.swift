@@ -230,7 +230,8 @@ public struct EvidenceAssessor {
 
     func hintForMissing(_ spec: EvidenceSpec) -> String? {
         if let log = spec.inspectLog {
-            return "import it: warrant evidence import inspect \(log.value) --case CASE --kind KIND --model-file MODEL"
+            let command = spec.sourceFormat == "inspect" ? "inspect" : "results --format \(spec.sourceFormat)"
+            return "import it: warrant evidence import \(command) \(log.value) --case CASE --kind KIND --model-file MODEL (or `warrant build`)"
         }
         if spec.evaluation != nil { return "`warrant build` runs the evaluations a case declares" }
         if spec.record != nil { return "`warrant evidence list` shows the stored records" }
@@ -281,13 +282,14 @@ public struct EvidenceAssessor {
         } else if let log = spec.inspectLog {
             at = log.location
             let path = CaseLoader.resolve(log.value, from: file)
+            let format = ResultFileImporter.Format(rawValue: spec.sourceFormat) ?? .inspect
             if let problem = scope.problem(dataFile: path) { return (.missing(problem), nil, at) }
             // One read serves the hash and the re-derivation, so the two see the same bytes.
             let bytes: [UInt8]
             do {
                 bytes = try RegularFile.read(path, limit: Self.maxLogBytes)
             } catch {
-                return (.missing("the Inspect log cannot be read: \(error)"), nil, at)
+                return (.missing("the \(format.fileName) cannot be read: \(error)"), nil, at)
             }
             let sha = Hashing.sha256Hex(bytes)
             if let pinned = spec.fileSHA256, pinned.value != sha {
@@ -300,12 +302,12 @@ public struct EvidenceAssessor {
                 }) {
                     return (.stale("the log \(path) changed since it was imported (record \(old.id.prefix(12)))"), old, at)
                 }
-                return (.missing("the Inspect log \(path) has not been imported into \(store.path)"), nil, at)
+                return (.missing("the \(format.fileName) \(path) has not been imported into \(store.path)"), nil, at)
             }
             record = latest
             // Derive the log's record again from the log itself (once per log), and compare
             // every record imported from it.
-            let fresh = derivations.derive(sha: sha, log: bytes, path: path)
+            let fresh = derivations.derive(sha: sha, log: bytes, path: path, format: format)
             for candidate in imported {
                 if let difference = Self.difference(candidate, from: fresh) {
                     return (.tampered("record \(candidate.id.prefix(12)) differs from the log it was imported from: \(difference)"), candidate, at)
@@ -426,7 +428,8 @@ public struct EvidenceAssessor {
             let same = a.map { x in b.map { y in x.value == y.value || (x.value.isNaN && y.value.isNaN) } ?? false } ?? (b == nil)
             if !same { return "the record says \(name) = \(show(a)), the log says \(show(b))" }
         }
-        for key in ["type", "sha256", "task", "status", "created", "invalidated", "edited_scores", "log_updates", "log_version"] {
+        for key in ["type", "sha256", "task", "status", "created", "invalidated", "edited_scores", "log_updates", "log_version",
+                    "git_hash", "eval_type_id", "sae_lens_id", "sae_bench_commit_hash", "unique_id"] {
             let a = record.source?[key], b = derived.source?[key]
             if a != b { return "the record says `source.\(key)` is \(a?.canonical ?? "absent"), the log says \(b?.canonical ?? "absent")" }
         }
@@ -504,7 +507,8 @@ struct VerifiedRecords {
 struct Derivations {
     private var cache: [String: Result<EvidenceRecord, InspectImporter.ImportError>] = [:]
 
-    mutating func derive(sha: String, log: [UInt8], path: String) -> Result<EvidenceRecord, InspectImporter.ImportError> {
+    mutating func derive(sha: String, log: [UInt8], path: String,
+                         format: ResultFileImporter.Format = .inspect) -> Result<EvidenceRecord, InspectImporter.ImportError> {
         if let known = cache[sha] { return known }
         var options = InspectImporter.Options()
         options.allowIncomplete = true
@@ -512,7 +516,7 @@ struct Derivations {
         let producer = EvidenceRecord.Producer(tool: "warrant", version: "check", time: "1970-01-01T00:00:00Z")
         // The log's own time is judged by the freshness rule; here only its content counts.
         let result = Result { () throws(InspectImporter.ImportError) -> EvidenceRecord in
-            try InspectImporter.record(fromLog: log, path: path, options: options, producer: producer, now: .distantFuture)
+            try ResultFileImporter.record(from: log, path: path, format: format, options: options, producer: producer, now: .distantFuture)
         }
         cache[sha] = result
         return result

@@ -30,7 +30,7 @@ enum InspectEvalArchive {
         // libzip reads from the caller's buffer, which outlives the archive.
         let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: max(1, bytes.count), alignment: 1)
         defer { copy.deallocate() }
-        _ = bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
+        bytes.withUnsafeBytes { copy.copyMemory(from: $0) }
         guard let source = zip_source_buffer_create(copy.baseAddress, zip_uint64_t(bytes.count), 0, &zipError) else {
             throw ArchiveError(description: "cannot read the zip archive")
         }

@@ -39,6 +39,8 @@ public enum InspectImporter {
         case invalidTime(String)
         /// A `.eval` archive that cannot be read, or a run that has not finished.
         case archive(String)
+        /// A result file of another tool that is not of the shape its format says.
+        case wrongFormat(String)
 
         public var description: String {
             switch self {
@@ -52,7 +54,7 @@ public enum InspectImporter {
             case .unknownVersion(let v):
                 return "the log's format version is \(v); this Warrant reads Inspect log versions \(InspectImporter.knownVersions.map(String.init).joined(separator: " and "))"
             case .invalidTime(let m): return "the log's `eval.created` cannot be trusted: \(m)"
-            case .archive(let why):
+            case .archive(let why), .wrongFormat(let why):
                 return why
             }
         }

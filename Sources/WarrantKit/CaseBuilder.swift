@@ -169,13 +169,14 @@ public struct CaseBuilder {
     /// its record.
     func execute(_ item: BuildPlan.Item, plan: BuildPlan, events: (Event) -> Void) throws -> EvidenceRecord {
         let producer = EvidenceRecord.Producer.current()
-        if item.method == "inspect" {
+        if ResultFileImporter.Format(rawValue: item.method) != nil {
             var options = InspectImporter.Options()
             options.kind = item.recipe["kind"]?.string ?? "inspect"
             options.modelFile = item.recipe["model_file"]?.string
             let log = item.recipe["log"]?.string ?? ""
-            events(.message(node: item.node, text: "importing the Inspect log \(log) as \(options.kind)"))
-            return try InspectImporter.record(fromLogAt: log, options: options, producer: producer)
+            let format = ResultFileImporter.Format(rawValue: item.method) ?? .inspect
+            events(.message(node: item.node, text: "importing the \(format.fileName) \(log) as \(options.kind)"))
+            return try ResultFileImporter.record(fromFileAt: log, format: format, options: options, producer: producer)
         }
         guard let config = plan.modelConfigPath else { throw Failure.unsupported(item) }
         switch item.method {

@@ -55,6 +55,23 @@ struct EvidenceCLITests {
         #expect(check.status == 0 && check.stdout.contains("root G1 is supported"), "\(check.stdout)")
     }
 
+    @Test("an lm-evaluation-harness results file as a source: build imports it, release passes, import results says the same")
+    func lmEvalSource() throws {
+        let dir = try ScratchCopy(of: Self.example)
+        let results = CLI.repository.appendingPathComponent("Tests/WarrantEvidenceTests/Fixtures/results/lm-eval-results.json")
+        try FileManager.default.copyItem(at: results, to: dir.url.appendingPathComponent("logs/results.json"))
+        var text = try String(contentsOfFile: dir.path("case.yaml"), encoding: .utf8)
+        text = text.replacingOccurrences(of: "source: { inspect: logs/research-sabotage.json }", with: "source: { lm_eval: logs/results.json }")
+        text = text.replacingOccurrences(of: "require: [\"accuracy <= 0.2\"]", with: "require: [\"warrant_toy_mc/acc,none.lower >= 0.1\"]")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir.path("case.yaml")))
+        let build = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(build.status == 0, "\(build.stdout) \(build.stderr)")
+        #expect(build.stderr.contains("importing the lm-evaluation-harness results file"))
+        let imported = try CLI.run(["evidence", "import", "results", "logs/results.json", "--format", "lm-eval", "--kind", "capability_eval",
+                                    "--case", "case.yaml"], in: dir.url)
+        #expect(imported.status == 0 && imported.stdout.count >= 64, "\(imported.stderr)")
+    }
+
     @Test("tightening the requirement fails with actual against required")
     func tightened() throws {
         let dir = try ScratchCopy(of: Self.example)

@@ -254,6 +254,7 @@ struct RequirementParsingTests {
         ("loss->0.5", "loss-", .greater, 0.5),
         ("a->b>=1", "a->b", .greaterOrEqual, 1),
         ("match/accuracy >= 0.999", "match/accuracy", .greaterOrEqual, 0.999),
+        ("hellaswag/acc,none.lower >= 0.4", "hellaswag/acc,none.lower", .greaterOrEqual, 0.4),
     ])
     func arrows(text: String, metric: String, op: Requirement.Operator, value: Double) throws {
         let r = try Requirement.parse(text, at: Self.at).get()

@@ -710,15 +710,26 @@ public struct CaseLoader: Sendable {
             spec.record = MappingReader.string(r, what: "`record` of '\(id)' (a record id)", findings: &findings)
         }
         if let s = m["source"], let source = MappingReader(s, what: "`source` of '\(id)'", findings: &findings) {
-            source.reportUnknownKeys(allowed: ["inspect", "kind", "file", "sha256"], findings: &findings)
-            if let v = source["inspect"] {
-                spec.inspectLog = MappingReader.string(v, what: "`source.inspect` (an Inspect log file)", findings: &findings)
+            source.reportUnknownKeys(allowed: ["inspect", "lm_eval", "saebench", "saelens_eval", "kind", "file", "sha256"], findings: &findings)
+            // The result files of evaluation tools, each derived again from the file at every check.
+            let resultKeys: [(key: String, format: String, what: String)] = [
+                ("inspect", "inspect", "an Inspect log file"), ("lm_eval", "lm-eval", "an lm-evaluation-harness results_*.json"),
+                ("saebench", "saebench", "a SAEBench result JSON"), ("saelens_eval", "saelens", "a SAELens evals.py result JSON"),
+            ]
+            let given = resultKeys.filter { source[$0.key] != nil }
+            if given.count > 1, let second = given.dropFirst().first, let node = source[second.key] {
+                findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: node.location,
+                                        message: "`source` names one result file; it has \(given.map { "`\($0.key)`" }.joined(separator: " and "))", node: id))
+            }
+            if let first = given.first, let v = source[first.key] {
+                spec.inspectLog = MappingReader.string(v, what: "`source.\(first.key)` (\(first.what))", findings: &findings)
+                spec.sourceFormat = first.format
             }
             if let v = source["kind"] {
                 spec.inspectKind = MappingReader.string(v, what: "`source.kind` (the record kind of an imported log)", findings: &findings)
-                if source["inspect"] == nil {
+                if given.isEmpty {
                     findings.append(Finding(rule: Rules.wrongShape.id, severity: .error, location: v.location,
-                                            message: "`source.kind` says what kind of evaluation an Inspect log is; it needs `source.inspect`", node: id))
+                                            message: "`source.kind` says what kind of evaluation a result file is; it needs `source.inspect` (or `lm_eval`, `saebench`, `saelens_eval`)", node: id))
                 }
             }
             if let v = source["file"] {

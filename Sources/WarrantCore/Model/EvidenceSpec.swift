@@ -4,8 +4,11 @@
 public struct EvidenceSpec: Sendable {
     /// `record: ID`: a stored record, by id (or a unique prefix of at least 8 hex digits).
     public var record: LocatedString?
-    /// `source: { inspect: PATH }`: an Inspect evaluation log, imported into the store.
+    /// `source: { inspect: PATH }` (or `lm_eval:`, `saebench:`, `saelens_eval:`): a result
+    /// file of an evaluation tool, imported into the store and derived again at every check.
     public var inspectLog: LocatedString?
+    /// Which tool's result file `inspectLog` is: `inspect`, `lm-eval`, `saebench` or `saelens`.
+    public var sourceFormat = "inspect"
     /// `source: { inspect: PATH, kind: KIND }`: the record kind `warrant build` gives the log
     /// when it imports it (default: the node's one `accepts` kind).
     public var inspectKind: LocatedString?
@@ -76,7 +79,8 @@ public struct Requirement: Sendable, Hashable, CustomStringConvertible {
         let nameStart = i
         while i < scalars.count {
             let c = scalars[i]
-            if c.properties.isAlphabetic || ("0"..."9").contains(c) || "_./-".unicodeScalars.contains(c) {
+            // `,` for lm-evaluation-harness's `acc,none` (metric, filter).
+            if c.properties.isAlphabetic || ("0"..."9").contains(c) || "_./-,".unicodeScalars.contains(c) {
                 i += 1
             } else if c == ">", i > nameStart, scalars[i - 1] == "-", i + 1 < scalars.count, scalars[i + 1].properties.isAlphabetic {
                 // An arrow inside a name, as in LIB's `lib.edges.hidden.0->hidden.1.edges_99`:

@@ -4,6 +4,6 @@ struct EvidenceImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import the results of external evaluations as records.",
-        subcommands: [ImportJSON.self, ImportInspect.self]
+        subcommands: [ImportJSON.self, ImportInspect.self, ImportResults.self]
     )
 }
