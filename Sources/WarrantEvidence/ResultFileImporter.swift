@@ -136,7 +136,9 @@ public enum ResultFileImporter {
         r.title = "SAEBench \(type)" + (sae.isEmpty ? "" : " of \(sae)")
         r.method = .init(name: "saebench:\(type)", version: json["sae_bench_commit_hash"]?.string ?? "unknown")
         r.subject = .init(name: sae.isEmpty ? nil : sae)
-        if let config = json["eval_config"]?.object { r.configuration = config }
+        if let config = json["eval_config"]?.object {
+            r.configuration = config.filter { $0.value.canonical.utf8.count <= InspectImporter.maxConfigurationValueBytes }
+        }
         var source: [String: JSONValue] = [:]
         if let v = time(epochSeconds: json["datetime_epoch_millis"]?.number.map { $0 / 1000 }) { source["created"] = v }
         for key in ["eval_id", "eval_type_id", "sae_bench_commit_hash", "sae_lens_id", "sae_lens_release_id", "sae_lens_version"] {

@@ -25,7 +25,9 @@ public enum RunInputs {
             }
             if let cfg = c.header?.modelConfig { inputs.add(CaseLoader.resolve(cfg.value, from: cfg.location.file), as: "the model's config") }
             for node in c.nodes {
-                if let log = node.evidence?.inspectLog { inputs.add(CaseLoader.resolve(log.value, from: log.location.file), as: "an Inspect log") }
+                if let log = node.evidence?.inspectLog {
+                    inputs.add(CaseLoader.resolve(log.value, from: log.location.file), as: node.evidence?.sourceFormat == "inspect" ? "an Inspect log" : "an evaluation result file")
+                }
                 if let file = node.evidence?.file { inputs.add(CaseLoader.resolve(file.value, from: file.location.file), as: "a pinned evidence file") }
             }
             let storePath = store ?? a.inputs.first.map(StoreLocation.besideCase)
