@@ -20,7 +20,7 @@ public struct Bootstrap: Sendable {
     }
 
     /// How the intervals were made, for the record's configuration.
-    public var description: JSONValue {
+    public var recordConfiguration: JSONValue {
         .object(["method": .string("percentile bootstrap (linear interpolation)"), "level": .number(level),
                  "resamples": .number(Double(resamples)), "seed": .number(Double(seed))])
     }

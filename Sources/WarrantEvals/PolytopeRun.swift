@@ -186,7 +186,7 @@ public struct PolytopeRun {
         record.dataset = .init(name: data.name, sha256: data.sha256)
         let bootstrap = Bootstrap()
         let intervals = bootstrap.intervals(samples)
-        record.configuration["intervals"] = bootstrap.description
+        record.configuration["intervals"] = bootstrap.recordConfiguration
         for (name, m) in metrics { record.metrics[name] = .init(m.0, interval: intervals[name], definition: m.1) }
         return Result(metrics: metrics.mapValues { (value: $0.0, definition: $0.1) }, record: record)
     }

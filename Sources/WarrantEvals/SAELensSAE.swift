@@ -168,8 +168,8 @@ public struct SAELensSAE: ActivationAutoencoder, Sendable {
         return sae
     }
 
-    /// What the record says the SAE is.
-    public var description: [String: JSONValue] {
+    /// What the record says the SAE is (its configuration).
+    public var recordConfiguration: [String: JSONValue] {
         var d: [String: JSONValue] = [
             "architecture": .string(architecture.rawValue), "d_in": .number(Double(inputDimension)),
             "d_sae": .number(Double(dictionarySize)), "apply_b_dec_to_input": .bool(applyDecoderBiasToInput),

@@ -127,11 +127,11 @@ public struct SAERun {
         record.subject = try subject(modelConfigPath, model)
         record.method = .init(name: "sae", version: methodVersion)
         record.provenance = .derived
-        var configuration = sae.description
+        var configuration = sae.recordConfiguration
         configuration["layer"] = .string(layer)
         configuration["evaluated"] = .string(saeDirectory)
         configuration["trained_by_warrant"] = .bool(false)
-        configuration["intervals"] = Bootstrap().description
+        configuration["intervals"] = Bootstrap().recordConfiguration
         if let dataPath { configuration["data"] = .string(dataPath) }
         record.configuration = configuration
         record.dataset = .init(name: data.name, sha256: data.sha256)
@@ -171,7 +171,7 @@ public struct SAERun {
             "steps": .number(Double(settings.steps)), "batch_size": .number(Double(settings.batchSize)),
             "learning_rate": .number(settings.learningRate), "seed": .number(Double(settings.seed)),
             "warmup_steps": .number(Double(settings.schedule.warmupSteps)), "clip_norm": .number(settings.clipNorm),
-            "trained_by_warrant": .bool(trained), "intervals": Bootstrap().description, "seeds": .number(Double(settings.seeds)),
+            "trained_by_warrant": .bool(trained), "intervals": Bootstrap().recordConfiguration, "seeds": .number(Double(settings.seeds)),
         ]
         if settings.loss == .e2eDownstream { c["beta"] = .number(settings.beta) }
         if let dataPath { c["data"] = .string(dataPath) }

@@ -77,11 +77,8 @@ public enum CaseChecker {
     /// What changed between two versions of a case, each checked at `level` (nil: each
     /// case's own `policy.level`).
     public static func diff(old: String, new: String, level: GateLevel? = nil, allowRead: [String] = []) throws -> CaseDiff? {
-        let request = CheckRequest(files: [], level: level, allowRead: allowRead)
-        var a = request, b = request
-        a.files = [old]
-        b.files = [new]
-        guard let before = try analyse(a).first, let after = try analyse(b).first else { return nil }
+        guard let before = try analyse(CheckRequest(files: [old], level: level, allowRead: allowRead)).first,
+              let after = try analyse(CheckRequest(files: [new], level: level, allowRead: allowRead)).first else { return nil }
         return CaseDiff(old: before, new: after)
     }
 }
