@@ -12,9 +12,14 @@ import WarrantNumerics
 ///   separate node, outside the basis, with importance Λ₀ = E_x‖J_x v‖², v = (μ, 1)
 ///   (``NodeLayer/constantImportance``). The non-constant directions are those of the
 ///   folded variant, because the masked eigendecomposition ignores the cross terms.
-/// - **folded** (the reference code's): every hidden node layer gets a constant 1
-///   coordinate, the layer's bias folds into its weight, and the constant direction is the
-///   first basis direction, kept out of the rotation (known-answer test L7).
+/// - **folded** (the reference code's, exactly as `rib` computes it with `center=True`):
+///   every node layer but the output gets a constant 1 coordinate, the layer's bias folds
+///   into its weight, and the constant direction is the first basis direction, kept out of
+///   the rotation (known-answer test L7). As in `rib/models/utils.py::fold_mlp_in`, the
+///   constant coordinate of a hidden layer is itself ReLU(constant) and is differentiated
+///   through, with the next basis's constant row kept: this gives the constant direction's
+///   Λ₀ and its edges; the other directions do not depend on it. Tested against a
+///   rib-faithful torch script (Tests/WarrantEvalsTests/Fixtures/lib-rib).
 public struct LocalInteractionBasis: Sendable {
     /// A model LIB cannot be computed for.
     public struct UnsupportedModel: Error, CustomStringConvertible {
@@ -95,11 +100,16 @@ public struct LocalInteractionBasis: Sendable {
                     wPlus[c, d] = u[d, c]
                 }
             }
-            // The next layer's basis restricted to its activations (its constant coordinate has
-            // no derivative), and this section's weight with the bias as an extra input row.
-            let nextTop = next.rows == model.weights[l].rows ? next : next.rows(0..<model.weights[l].rows)
+            // The next layer's basis on its activations, and this section's weight with the bias
+            // as an extra input row. A folded next layer also has a constant row c_b: its
+            // coordinate is ReLU(this layer's constant), whose derivative is 1 (see below).
+            let dNext = model.weights[l].rows
+            let nextTop = next.rows == dNext ? next : next.rows(0..<dNext)
+            let nextHasConstant = foldBias && next.rows == dNext + 1
             let wSection = Self.sectionWeight(model, layer: l, foldedBias: foldBias).transposed   // dim × d_next
             var p = LinearAlgebra.matmul(nextTop, nextTop, transposeB: true)   // P = C Cᵀ
+            // The mean mask p̄ = E[m] (K's diagonal, since m² = m), before P is masked.
+            let meanMask = (0..<dNext).map { a in masks[l].map { $0[a, a] } ?? 1 }
             if let kMask = masks[l] {
                 p.withUnsafeMutableBufferPointer { pp in kMask.withUnsafeBufferPointer { kk in for i in pp.indices { pp[i] *= kk[i] } } }
             }
@@ -125,7 +135,28 @@ public struct LocalInteractionBasis: Sendable {
                 for col in 0..<dim { rPlus[c, col] *= s }
             }
             // M' = W (P ∘ K) Wᵀ, M = R⁺ M' R⁺ᵀ.
-            let mPrime = LinearAlgebra.matmul(LinearAlgebra.matmul(wSection, p), wSection, transposeB: true)
+            var mPrime = LinearAlgebra.matmul(LinearAlgebra.matmul(wSection, p), wSection, transposeB: true)
+            if nextHasConstant {
+                // The folded Jacobian has the extra output row e_d (∂ReLU(1·c)/∂c = 1), so
+                // Jᵀ C = Aᵀ C_top + e_d c_b with A = diag(m) W̃. Then E[Jᵀ C Cᵀ J] adds to
+                // W̃ᵀ (P ∘ K) W̃ the terms v e_dᵀ + e_d vᵀ, v = W̃ᵀ (p̄ ∘ C_top c_bᵀ), and
+                // |c_b|² e_d e_dᵀ: only row and column d change, so only Λ₀ does.
+                let bias = next.rows - 1
+                var q = [Double](repeating: 0, count: dNext)
+                var cb2 = 0.0
+                for c in 0..<next.cols {
+                    let cb = next[bias, c]
+                    cb2 += cb * cb
+                    for a in 0..<dNext { q[a] += next[a, c] * cb }
+                }
+                for j in 0..<dim {
+                    var v = 0.0
+                    for a in 0..<dNext { v += wSection[j, a] * meanMask[a] * q[a] }
+                    mPrime[j, d] += v
+                    mPrime[d, j] += v
+                }
+                mPrime[d, d] += cb2
+            }
             let m = LinearAlgebra.matmul(LinearAlgebra.matmul(rPlus, mPrime), rPlus, transposeB: true)
             // Folded: the constant direction stays fixed (identity block), its λ the diagonal entry.
             var lambda: [Double], v: Matrix<Double>
@@ -274,6 +305,8 @@ public struct LocalInteractionBasis: Sendable {
     /// The interaction graph between node layers l and l+1: squared gradient×input edges
     /// E_ij = E_x[(Ĵ_x,ij · f̂_x,j)²] with Ĵ_x = C^{l+1}ᵀ diag(m_x) Wᵀ C^{l+}ᵀ (gradient
     /// integration, α = 1). Batched as one GEMM per input feature j over all datapoints.
+    /// Folded, Ĵ_x also carries the next layer's constant row (its coordinate's derivative
+    /// with respect to this layer's constant coordinate is 1), as rib's autograd does.
     /// Returns r_{l+1} × r_l.
     public func edges(_ model: MLP<Double>, inputs: Matrix<Double>, layer l: Int) -> Matrix<Double> {
         edges(model, forward: model.forward(inputs), layer: l)
@@ -286,11 +319,16 @@ public struct LocalInteractionBasis: Sendable {
         let n = Double(inputs.rows)
         let fhat = features(f.inputs[l], layer: l)                         // N × r_l
         let b = LinearAlgebra.matmul(sectionWeight(model, layer: l), layers[l].inverse, transposeB: true)  // d_{l+1} × r_l
-        let next = activationRows(layer: l + 1, width: model.weights[l].rows)  // d_{l+1} × r_{l+1}
+        let width = model.weights[l].rows
+        // A folded next layer keeps its constant row: its coordinate ReLU(c) has derivative 1
+        // with respect to this layer's constant coordinate c = f̂·C⁺[:, bias].
+        let constantOut = layers[l + 1].foldedBias && layers[l + 1].basis.rows == width + 1
+        let next = constantOut ? layers[l + 1].basis : activationRows(layer: l + 1, width: width)  // d_{l+1}(+1) × r_{l+1}
+        let inverse = layers[l].inverse, biasColumn = inverse.cols - 1
         var masks = f.pre[l]
         let relu = model.config.layers[l].activation == .relu
         masks.withUnsafeMutableBufferPointer { m in for i in m.indices { m[i] = relu ? (m[i] > 0 ? 1 : 0) : 1 } }
-        let rl = fhat.cols, rn = next.cols, d = b.rows
+        let rl = fhat.cols, rn = next.cols, dm = b.rows, d = next.rows
         var out = Matrix<Double>(rows: rn, cols: rl)
         var x = Matrix<Double>(rows: inputs.rows, cols: d)
         for j in 0..<rl {
@@ -299,7 +337,8 @@ public struct LocalInteractionBasis: Sendable {
                     fhat.withUnsafeBufferPointer { fp in
                         for t in 0..<inputs.rows {
                             let fj = fp[t * rl + j]
-                            for a in 0..<d { xp[t * d + a] = mp[t * d + a] * b[a, j] * fj }
+                            for a in 0..<dm { xp[t * d + a] = mp[t * dm + a] * b[a, j] * fj }
+                            if constantOut { xp[t * d + dm] = inverse[j, biasColumn] * fj }
                         }
                     }
                 }

@@ -176,7 +176,7 @@ struct LIBFoldedBiasTests {
         }
     }
 
-    @Test("folded and centred agree: the same non-constant Λ, and the folded constant Λ is the centred Λ₀")
+    @Test("folded and centred agree on every non-constant Λ; the constant direction's Λ₀ is defined differently")
     func equivalence() throws {
         let (model, x) = LIBTests.setup()
         let folded = try LocalInteractionBasis.compute(model, inputs: x, foldBias: true)
@@ -185,8 +185,90 @@ struct LIBFoldedBiasTests {
             let a = Array(folded.layers[l].importance.dropFirst()), b = centred.layers[l].importance
             #expect(a.count == b.count)
             #expect(zip(a, b).allSatisfy { abs($0 - $1) < 1e-9 * Swift.max(1, $1) }, "layer \(l): \(a) vs \(b)")
-            let c0 = try #require(centred.layers[l].constantImportance)
-            #expect(abs(folded.layers[l].importance[0] - c0) < 1e-9 * Swift.max(1, c0))
+        }
+        // Before the linear readout the two constant importances coincide (the next layer is
+        // the output, which has no constant coordinate); earlier, rib's Λ₀ also counts the
+        // next layer's constant row, which the centred variant's node outside the basis does not.
+        let last = model.layerCount - 1
+        let c0 = try #require(centred.layers[last].constantImportance)
+        #expect(abs(folded.layers[last].importance[0] - c0) < 1e-9 * Swift.max(1, c0))
+        let c1 = try #require(centred.layers[1].constantImportance)
+        #expect(folded.layers[1].importance[0] > c1 * (1 + 1e-6))
+    }
+}
+
+/// The folded variant against what rib itself computes: Fixtures/lib-rib/rib-folded.json is
+/// made by make_rib_fixture.py, which follows rib's code path with torch autograd Jacobians.
+@Suite("LIB folded bias as rib computes it")
+struct LIBRibFixtureTests {
+    struct Fixture: Decodable {
+        struct NodeLayer: Decodable { var index: Int; var lambda: [Double]; var dims: Int }
+        struct Ablation: Decodable { var kept_non_constant_edges: Int; var mask: [[Bool]]; var output: [[Double]] }
+        struct Transition: Decodable { var from: Int; var edges: [[Double]]; var ablation: Ablation }
+        var sizes: [Int]
+        var weights: [[[Double]]]
+        var biases: [[Double]]
+        var inputs: [[Double]]
+        var node_layers: [NodeLayer]
+        var transitions: [Transition]
+    }
+
+    static func load() throws -> (Fixture, MLP<Double>, Matrix<Double>) {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/lib-rib/rib-folded.json")
+        let fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
+        let model = MLP<Double>(config: .standard(sizes: fixture.sizes, activation: .relu),
+                                weights: fixture.weights.map { Matrix($0) }, biases: fixture.biases)
+        return (fixture, model, Matrix(fixture.inputs))
+    }
+
+    static func relativeDifference(_ a: Double, _ b: Double, scale: Double) -> Double { abs(a - b) / Swift.max(abs(b), scale) }
+
+    @Test("Λ of every node layer, the constant direction's first, equals rib's to 1e-8 relative")
+    func importances() throws {
+        let (fixture, model, x) = try Self.load()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x, threshold: 1e-12, foldBias: true)
+        for expected in fixture.node_layers {
+            let got = lib.layers[expected.index].importance
+            #expect(got.count == expected.dims, "node layer \(expected.index): \(got.count) directions, rib keeps \(expected.dims)")
+            let scale = expected.lambda.max() ?? 1
+            for (g, e) in zip(got, expected.lambda) {
+                #expect(Self.relativeDifference(g, e, scale: 1e-12 * scale) < 1e-8, "node layer \(expected.index): \(g) vs rib \(e)")
+            }
+        }
+    }
+
+    @Test("edges of every hidden transition equal rib's to 1e-8 relative")
+    func edges() throws {
+        let (fixture, model, x) = try Self.load()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x, threshold: 1e-12, foldBias: true)
+        let forward = model.forward(x)
+        for t in fixture.transitions {
+            let e = lib.edges(model, forward: forward, layer: t.from)
+            #expect(e.rows == t.edges.count && e.cols == t.edges.first?.count)
+            let scale = t.edges.joined().max() ?? 1
+            for i in 0..<min(e.rows, t.edges.count) {
+                for j in 0..<min(e.cols, t.edges[i].count) {
+                    #expect(Self.relativeDifference(e[i, j], t.edges[i][j], scale: 1e-10 * scale) < 1e-8,
+                            "transition \(t.from): E[\(i), \(j)] = \(e[i, j]), rib \(t.edges[i][j])")
+                }
+            }
+        }
+    }
+
+    @Test("an edge ablation keeps the edges rib keeps (constant edges free) and gives rib's output")
+    func edgeAblation() throws {
+        let (fixture, model, x) = try Self.load()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x, threshold: 1e-12, foldBias: true)
+        let forward = model.forward(x)
+        for t in fixture.transitions {
+            let e = lib.edges(model, forward: forward, layer: t.from)
+            let kept = LIBRun.keptEdges(e, keeping: t.ablation.kept_non_constant_edges, constantFree: true)
+            let expectedKept = t.ablation.mask.map { row in row.indices.filter { row[$0] } }
+            #expect(kept == expectedKept, "transition \(t.from)")
+            let fhat = lib.features(forward.inputs[t.from], layer: t.from)
+            let out = LIBRun.edgeAblatedOutput(model, lib, layer: t.from, features: fhat, kept: kept)
+            let expected = Matrix(t.ablation.output)
+            #expect(out.maxAbsDifference(expected) < 1e-9 * Swift.max(1, expected.storage.map(abs).max() ?? 1), "transition \(t.from)")
         }
     }
 }
@@ -226,18 +308,55 @@ struct LIBEdgeAblationTests {
         #expect((0..<out.rows).allSatisfy { t in (0..<out.cols).allSatisfy { abs(out[t, $0] - expected[$0]) < 1e-10 } })
     }
 
-    @Test("the bisection finds the threshold of a monotone score, largest edges first, ties by index")
+    @Test("the bisection finds the threshold of a monotone score, largest edges first, as rib's BisectSchedule")
     func bisection() {
         var e = Matrix<Double>(rows: 3, cols: 4)
         for (i, v) in [5.0, 1, 1, 9, 0, 2, 7, 3, 0.5, 4, 6, 8].enumerated() { e.storage[i] = v }
         var seen: [[[Int]]] = []
-        let required = LIBRun.edgesRequired(e, base: 1) { kept in
+        let required = LIBRun.edgesRequired(e, possible: 20, constantFree: false, base: 1) { kept in
             seen.append(kept)
             return kept.joined().count >= 5 ? 1 : 0
         }
         #expect(required == 5)
         // The five largest: 9 (0,3), 8 (2,3), 7 (1,2), 6 (2,2), 5 (0,0).
         #expect(seen.contains([[0, 3], [2], [2, 3]]))
+    }
+
+    @Test("kept edges: ties at the threshold stay together, constant edges are free", arguments: [
+        (0, false, [[], [], []]), (2, false, [[3], [], [3]]), (4, false, [[3], [2], [2, 3]]),
+        (2, true, [[0, 3], [0], [0, 3]]), (3, true, [[0, 3], [0, 2], [0, 3]]), (12, true, [[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 3]]),
+    ])
+    func kept(m: Int, constantFree: Bool, expected: [[Int]]) {
+        var e = Matrix<Double>(rows: 3, cols: 4)
+        // Row 2 ties rows 0 and 2 at 9 in column 3.
+        for (i, v) in [5.0, 1, 1, 9, 0, 2, 7, 3, 0.5, 4, 6, 9].enumerated() { e.storage[i] = v }
+        #expect(LIBRun.keptEdges(e, keeping: m, constantFree: constantFree) == expected)
+    }
+}
+
+@Suite("LIB ablation schedule")
+struct LIBScheduleTests {
+    @Test("rib's ExponentialSchedule (cutoff 10, base 1.05) as directions kept", arguments: [
+        (5, [0, 1, 2, 3, 4, 5]),
+        (12, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]),
+        (20, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 20]),
+    ])
+    func schedule(n: Int, expected: [Int]) {
+        #expect(LIBRun.schedule(dimension: n) == expected)
+    }
+
+    @Test("rib's own documented examples of ExponentialSchedule, as numbers ablated", arguments: [
+        (0, 12, 2.0, [12, 11, 9, 5, 0]), (1, 12, 2.0, [12, 11, 10, 8, 4, 0]),
+        (3, 12, 2.0, [12, 11, 10, 9, 8, 6, 2, 0]), (3, 24, 2.0, [24, 23, 22, 21, 20, 18, 14, 6, 0]),
+    ])
+    func ribExamples(cutoff: Int, n: Int, base: Double, ablated: [Int]) {
+        #expect(LIBRun.schedule(dimension: n, cutoff: cutoff, base: base).map { n - $0 } == ablated)
+    }
+
+    @Test("schedule points stop at the first that keeps every direction")
+    func points() {
+        #expect(LIBRun.schedulePoints(dimension: 20, kept: 14) == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15])
+        #expect(LIBRun.schedulePoints(dimension: 20, kept: 20) == LIBRun.schedule(dimension: 20))
     }
 }
 
