@@ -13,6 +13,8 @@ public struct CaseTemplate {
     /// Why a template could not be instantiated. Nothing is written in any of these cases.
     public enum Failure: Error, CustomStringConvertible {
         case noSuchSet(String, suggestion: String?)
+        /// A module of a set (`scheming/alignment`): cases use it with `uses:`; `init` makes sets.
+        case moduleNotSet(String, set: String)
         case malformedParameter(String)
         case unknownParameter(String, template: String, suggestion: String?, declared: [String])
         case filesExist([String])
@@ -23,6 +25,9 @@ public struct CaseTemplate {
             switch self {
             case .noSuchSet(let name, let suggestion):
                 return "no template set '\(name)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? "") + " (`warrant templates` lists them)"
+            case .moduleNotSet(let name, let set):
+                return "'\(name)' is a module of the template set '\(set)', not a set: `warrant init --template \(set) DIR` makes the whole case, "
+                    + "and a case uses the module alone with `uses: [{ template: \(name), with: {...} }]`"
             case .malformedParameter(let p):
                 return "--param takes name=value, got '\(p)'"
             case .unknownParameter(let name, let template, let suggestion, let declared):
@@ -53,6 +58,9 @@ public struct CaseTemplate {
     public init(named name: String) throws(Failure) {
         let files = TemplateLibrary.files(ofSet: name)
         guard !files.isEmpty else {
+            if TemplateLibrary.names.contains(name), let set = name.split(separator: "/").first {
+                throw .moduleNotSet(name, set: String(set))
+            }
             let sets = Set(TemplateLibrary.names.filter { !$0.contains("/") })
             throw .noSuchSet(name, suggestion: Suggestions.nearest(to: name, in: sets))
         }

@@ -429,7 +429,9 @@ case:
   system:
     model: { path: model.safetensors, name: "{model}" }
     deployment: "{deployment}"
-  policy: { level: release, max_evidence_age: 90d }
+  # A new case is a draft: `warrant check` passes it with warnings. Raise the level to
+  # release (or gate with `--level release`) when it is meant to ship.
+  policy: { level: draft, max_evidence_age: 90d }
   template: { name: scheming, version: "0.1.0" }
   params:
     model: "The model's name, as in system.model.name (e.g. modadd-v1)"
@@ -494,14 +496,14 @@ nodes:
   ROOT.S:
     type: strategy
     provenance: V
-    text: "Argument over the scheming risk factors: any one core argument bounds the risk"
+    text: "Argument over the scheming risk factors: each core argument would bound the risk alone; this case requires all four legs, the three core arguments and Alignment as support"
     in_context_of: [ROOT.J, ROOT-A4]
     supported_by: [SI.G, HI.G, HC.G, AL.G]
 
   ROOT.J:
     type: justification
     provenance: V
-    text: "The risk of the outcome via scheming is the product of three factors: that the model can scheme, that it will scheme if it can, and that scheming leads to harm. Scheming Inability bounds the first factor; Harm Inability and Harm Control bound the last; so any one of them bounds the product. Alignment arguments bound the middle factor, but the science behind them is immature, so they add confidence and never carry the case alone (Balesni et al. 2024, §3 and Table 1)."
+    text: "The risk of the outcome via scheming is the product of three factors: that the model can scheme, that it will scheme if it can, and that scheming leads to harm. Scheming Inability bounds the first factor; Harm Inability and Harm Control bound the last; so any one of them bounds the product. This case still requires every core argument: each rests on open assumptions, and with all three a failure of one leaves the others standing. Alignment arguments bound the middle factor, but the science behind them is immature, so they add confidence and never carry the case alone (Balesni et al. 2024, §3 and Table 1)."
 
   ROOT-A4:
     type: assumption

@@ -4,7 +4,7 @@ import WarrantCore
 struct TemplatesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "templates",
-        abstract: "List the built-in templates, one line each."
+        abstract: "List the built-in template sets (for `init`) and their modules (for `uses:`), one line each."
     )
 
     func run() throws {
@@ -13,7 +13,9 @@ struct TemplatesCommand: ParsableCommand {
         for name in names {
             let summary: String
             if name.contains("/") {
-                summary = Self.title(of: TemplateLibrary.text(named: name) ?? "") ?? ""
+                // A module of a set: `init` makes whole sets; a case uses a module live.
+                let title = Self.title(of: TemplateLibrary.text(named: name) ?? "") ?? "module"
+                summary = "\(title) (module; in a case: `uses: [{ template: \(name), with: {...} }]`)"
             } else {
                 let count = TemplateLibrary.files(ofSet: name).count
                 let title = Self.title(of: TemplateLibrary.text(named: name + "/case") ?? "") ?? "template set"
