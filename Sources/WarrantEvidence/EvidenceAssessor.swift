@@ -92,9 +92,18 @@ public struct EvidenceAssessor {
     public func assess(_ loaded: LoadResult) throws(StoreError) -> EvidenceAssessment {
         var result = EvidenceAssessment()
         let c = loaded.assuranceCase
-        func emit(_ rule: Rule, _ at: SourceLocation?, _ message: String, hint: String? = nil, node: String? = nil) {
-            result.findings.append(Finding(rule: rule.id, severity: rule.severity(at: level), location: at,
+        func emit(_ rule: Rule, _ at: SourceLocation?, _ message: String, hint: String? = nil, node: String? = nil,
+                  severity: Severity? = nil) {
+            result.findings.append(Finding(rule: rule.id, severity: severity ?? rule.severity(at: level), location: at,
                                            message: message, hint: hint, node: node))
+        }
+        // Evidence that supports defeaters only: when it fails, the defeaters it would have
+        // sustained are refuted, which is what the case argues, not a problem with it.
+        var supportedBy: [String: [ArgumentNode]] = [:]
+        for node in c.nodes { for ref in node.supportedBy { supportedBy[ref.target, default: []].append(node) } }
+        func refutedDefeaters(_ id: String) -> [String]? {
+            guard let parents = supportedBy[id], !parents.isEmpty, parents.allSatisfy({ $0.type == .defeater }) else { return nil }
+            return parents.map(\.id)
         }
 
         // The case's model, hashed once.
@@ -209,7 +218,16 @@ public struct EvidenceAssessor {
             case .missing(let why):
                 emit(Rules.evidenceMissing, at, "evidence '\(node.id)' is missing: \(why)", hint: hintForMissing(spec), node: node.id)
             case .failing(let reasons):
-                for f in reasons { emit(Rules.evidenceFailing, f.location, "evidence '\(node.id)' fails: \(f.message)", node: node.id) }
+                if let defeaters = refutedDefeaters(node.id) {
+                    let named = defeaters.map { "'\($0)'" }.joined(separator: ", ")
+                    for f in reasons {
+                        emit(Rules.evidenceFailing, f.location,
+                             "evidence '\(node.id)' fails: \(f.message); it supports only defeater\(defeaters.count == 1 ? "" : "s") \(named), which \(defeaters.count == 1 ? "is" : "are") therefore refuted",
+                             node: node.id, severity: .info)
+                    }
+                } else {
+                    for f in reasons { emit(Rules.evidenceFailing, f.location, "evidence '\(node.id)' fails: \(f.message)", node: node.id) }
+                }
             case .stale(let why):
                 emit(Rules.evidenceStale, at, "evidence '\(node.id)' is stale: \(why)", hint: "re-run the evaluation, or re-import its result", node: node.id)
             case .wrongKind(let why):
@@ -395,7 +413,7 @@ public struct EvidenceAssessor {
             } else if !value.isFinite {
                 failures.append(.init("`\(requirement.text)`: \(requirement.metric) is \(value > 0 ? "" : "-")Infinity, not a measurement", at: requirement.location))
             } else if !requirement.op.holds(value, requirement.value) {
-                failures.append(.init("\(requirement.metric) = \(JSONValue.format(value)), required \(requirement.op.rawValue) \(JSONValue.format(requirement.value))",
+                failures.append(.init("\(requirement.metric) = \(DisplayNumber.format(value, distinctFrom: requirement.value)), required \(requirement.op.rawValue) \(DisplayNumber.format(requirement.value, digits: 17))",
                                       at: requirement.location))
             }
         }
@@ -420,13 +438,14 @@ public struct EvidenceAssessor {
         case .success(let r): derived = r
         case .failure(let error): return "the log no longer imports (\(error))"
         }
-        func show(_ m: EvidenceRecord.Metric?) -> String {
-            m.map { $0.value.isNaN ? "NaN" : JSONValue.format($0.value) } ?? "absent"
+        // Enough digits that the two values read differently.
+        func show(_ m: EvidenceRecord.Metric?, against other: EvidenceRecord.Metric?) -> String {
+            m.map { DisplayNumber.format($0.value, distinctFrom: other?.value) } ?? "absent"
         }
         for name in Set(record.metrics.keys).union(derived.metrics.keys).sorted() {
             let a = record.metrics[name], b = derived.metrics[name]
             let same = a.map { x in b.map { y in x.value == y.value || (x.value.isNaN && y.value.isNaN) } ?? false } ?? (b == nil)
-            if !same { return "the record says \(name) = \(show(a)), the log says \(show(b))" }
+            if !same { return "the record says \(name) = \(show(a, against: b)), the log says \(show(b, against: a))" }
         }
         for key in ["type", "sha256", "task", "status", "created", "invalidated", "edited_scores", "log_updates", "log_version",
                     "git_hash", "eval_type_id", "sae_lens_id", "sae_bench_commit_hash", "unique_id"] {

@@ -22,7 +22,9 @@ public enum GateFormat: String, Sendable, CaseIterable {
 public enum GateOutput {
     /// Renders `analyses` in `format`. `level` is the level asked for (nil: each case's own),
     /// as the JSON output reports it.
-    public static func render(_ analyses: [CaseAnalysis], format: GateFormat, level: GateLevel?, strict: Bool) -> String {
+    /// - Parameter hasJobSummary: GitHub format only: whether the report also goes to the job summary.
+    public static func render(_ analyses: [CaseAnalysis], format: GateFormat, level: GateLevel?, strict: Bool,
+                              hasJobSummary: Bool = false) -> String {
         switch format {
         case .text:
             var text = ""
@@ -40,7 +42,7 @@ public enum GateOutput {
         case .junit:
             return JUnit.render(analyses)
         case .github:
-            return GitHubAnnotations.render(analyses)
+            return GitHubAnnotations.render(analyses, hasJobSummary: hasJobSummary)
         case .gitlab:
             return GitLabCodeQuality.render(analyses)
         }

@@ -8,11 +8,15 @@ public struct CaseAnalysis: Sendable {
     public var loaded: LoadResult
     public var report: CheckReport
     public var evidence: EvidenceAssessment?
+    /// The day (UTC, `YYYY-MM-DD`) the case was judged on: `Clock.today()` when the
+    /// analysis was made, which `WARRANT_NOW` fixes.
+    public var evaluationDay: String
 
-    public init(loaded: LoadResult, report: CheckReport, evidence: EvidenceAssessment?) {
+    public init(loaded: LoadResult, report: CheckReport, evidence: EvidenceAssessment?, evaluationDay: String = Clock.today()) {
         self.loaded = loaded
         self.report = report
         self.evidence = evidence
+        self.evaluationDay = evaluationDay
     }
 
     public var assuranceCase: AssuranceCase { loaded.assuranceCase }

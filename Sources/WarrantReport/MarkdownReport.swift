@@ -48,8 +48,9 @@ public struct MarkdownReport {
             out += "| **Model** | \(code(model.value))\(sha.map { " (SHA-256 `\($0.prefix(16))…`)" } ?? "") |\n"
         }
         if let origin = c.header?.template { out += "| **Template** | \(origin.name) \(origin.version ?? "") |\n" }
-        out += "| **Findings** | \(report.count(.error)) errors, \(report.count(.warning)) warnings, \(report.count(.info)) notes |\n"
-        out += "| **Files** | \(report.inputs.map { code($0) }.joined(separator: ", ")) |\n\n"
+        out += "| **Findings** | \(Self.counted(report.count(.error), "error")), \(Self.counted(report.count(.warning), "warning")), \(Self.counted(report.count(.info), "note")) |\n"
+        let files = caseFiles()
+        out += "| **Files** | \(files.map { code($0.path) }.joined(separator: ", ")) (hashes under Audit) |\n\n"
 
         // The argument.
         out += "## Argument\n\n"
@@ -132,7 +133,7 @@ public struct MarkdownReport {
         out += "## Evidence\n\n"
         if let store = analysis.evidence?.store {
             out += "Judged against the evidence store \(code(store.store)): \(store.records) record\(store.records == 1 ? "" : "s"), "
-                + (store.head.map { "head `\($0)`" } ?? (store.records == 0 ? "empty" : "which does not verify"))
+                + (store.head.map { "head `\($0)`, its chain verified" } ?? (store.records == 0 ? "empty" : "which does not verify"))
                 + (store.pinned ? ", the head the case pins or a chain extending it" : "")
                 + (store.after_pin > 0 ? " (the \(store.after_pin) record\(store.after_pin == 1 ? "" : "s") after the pinned head \(store.after_pin == 1 ? "was" : "were") not used)" : "")
                 + ".\n\n"
@@ -162,14 +163,21 @@ public struct MarkdownReport {
                     let ok = !value.isNaN && req.op.holds(value, req.value)
                     // A metric with a bootstrap interval shows it, so a reader sees how close the call is.
                     let interval = record.metrics[req.metric]?.interval.flatMap { i in
-                        i.count == 2 ? String(format: " [95%% CI %.4g, %.4g]", i[0], i[1]) : nil
+                        i.count == 2 ? " [95% CI \(DisplayNumber.format(i[0])), \(DisplayNumber.format(i[1]))]" : nil
                     } ?? ""
-                    return "\(ok ? "✓" : "✗") \(req.metric) = \(value.isNaN ? "NaN" : JSONValue.format(value))\(interval) (\(req.op.rawValue) \(JSONValue.format(req.value)))"
+                    return "\(ok ? "✓" : "✗") \(req.metric) = \(DisplayNumber.format(value, distinctFrom: req.value))\(interval) (\(req.op.rawValue) \(DisplayNumber.format(req.value, digits: 17)))"
                 }.joined(separator: "<br>")
                 // Who vouches for the record: the trusted signers whose signatures verify.
                 let signers = analysis.evidence?.signers[e.id] ?? []
                 let signed = signers.isEmpty ? "" : "<br>signed by " + signers.map { cell($0) }.joined(separator: ", ")
-                out += "| \(code(e.id)) | \(stateText) | \(record.map { "`\($0.id.prefix(12))`" + signed } ?? "–") | \(record.map { cell($0.kind) } ?? "–") | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
+                var recordCell = record.map { "`\($0.id.prefix(12))`" + signed + Self.sourceSummary($0) } ?? "–"
+                var kind = record.map { cell($0.kind) } ?? "–"
+                // A file pinned by hash is its own evidence: name the file and the hash.
+                if record == nil, let file = e.evidence?.file {
+                    recordCell = "file \(code(file.value))" + (e.evidence?.fileSHA256.map { " SHA-256 `\($0.value.prefix(16))…`" } ?? "")
+                    kind = "pinned file"
+                }
+                out += "| \(code(e.id)) | \(stateText) | \(recordCell) | \(kind) | \(model) | \(date) | \(requirements.isEmpty ? "–" : requirements) |\n"
             }
             out += "\n"
         }
@@ -203,8 +211,64 @@ public struct MarkdownReport {
             out += "## Plots\n\n"
             for plot in plots { out += "![\(plot.title)](\(plot.file))\n\n" }
         }
+        out += audit(files)
         out += "---\nMade by Warrant \(WarrantVersion.string) from \(report.inputs.joined(separator: ", ")).\n"
         return out
+    }
+
+    /// What an auditor needs to reproduce the verdict: the tool and rule versions, the date
+    /// the evidence was judged on, the store and whether its chain verified, and every file
+    /// the case was read from with the SHA-256 of the bytes read.
+    func audit(_ files: [(path: String, sha256: String, builtIn: Bool)]) -> String {
+        var out = "## Audit\n\n| | |\n|---|---|\n"
+        out += "| **Warrant** | \(WarrantVersion.string) |\n"
+        out += "| **Rule catalogue** | \(Rules.all.count) rules, SHA-256 `\(Self.catalogueDigest.prefix(16))…` |\n"
+        out += "| **Evaluated on** | \(analysis.evaluationDay) (UTC; ages, expiries and waivers are judged on this day) |\n"
+        if let store = analysis.evidence?.store {
+            let state = store.head.map { "head `\($0)`; the hash chain verified" }
+                ?? (store.records == 0 ? "empty" : "the hash chain does **not** verify")
+            out += "| **Evidence store** | \(code(store.store)): \(store.records) record\(store.records == 1 ? "" : "s"), \(state)\(store.pinned ? "; extends the head the case pins" : "") |\n"
+        } else {
+            out += "| **Evidence store** | none (evidence was not judged) |\n"
+        }
+        out += "\n| Case file | SHA-256 |\n|---|---|\n"
+        for f in files {
+            out += "| \(code(f.path))\(f.builtIn ? " (built-in template)" : "") | `\(f.sha256)` |\n"
+        }
+        return out + "\n"
+    }
+
+    /// Every file the case was read from, the command-line inputs first, with the SHA-256
+    /// of the bytes Warrant read.
+    func caseFiles() -> [(path: String, sha256: String, builtIn: Bool)] {
+        let sources = analysis.loaded.sources
+        let inputs = analysis.report.inputs.filter { sources[$0] != nil }
+        let rest = sources.keys.filter { !inputs.contains($0) }.sorted()
+        return (inputs + rest).compactMap { path in
+            sources[path].map { (path, Hashing.sha256Hex(Array($0.utf8)), analysis.loaded.libraryFiles.contains(path)) }
+        }
+    }
+
+    /// A digest of the rule catalogue (ids, names, default severities), so an auditor can
+    /// tell whether two verdicts were reached under the same rules.
+    static let catalogueDigest: String = {
+        let text = Rules.all.map { "\($0.id) \($0.name) \($0.family) \($0.severities.map(\.rawValue))" }.joined(separator: "\n")
+        return Hashing.sha256Hex(Array(text.utf8))
+    }()
+
+    /// "1 error", "2 errors".
+    static func counted(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+
+    /// Where an imported record came from: the log or result file, its task and its samples.
+    static func sourceSummary(_ record: EvidenceRecord) -> String {
+        guard let source = record.source else { return "" }
+        var parts: [String] = []
+        if let path = source["path"]?.string { parts.append("from " + MarkdownText.escape(String(path.prefix(160)))) }
+        if let task = source["task"]?.string { parts.append("task " + MarkdownText.escape(String(task.prefix(80)))) }
+        if let done = source["completed_samples"]?.number, let total = source["total_samples"]?.number {
+            parts.append("\(DisplayNumber.format(done)) of \(DisplayNumber.format(total)) samples")
+        }
+        return parts.isEmpty ? "" : "<br>" + parts.joined(separator: ", ")
     }
 
     func modelHash(_ model: LocatedString) -> String? {

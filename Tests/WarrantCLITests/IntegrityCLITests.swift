@@ -99,7 +99,7 @@ struct IntegrityCLITests {
         let junit = try CLI.run(["gate", "--format", "junit", "case.yaml"], in: dir.url)
         #expect(junit.stdout.contains("<property name=\"evidence_head\" value=\"\(headID)\"/>"))
         let report = try CLI.run(["report", "case.yaml"], in: dir.url)
-        #expect(report.stdout.contains("head `\(headID)`, the head the case pins"), "\(report.stdout)")
+        #expect(report.stdout.contains("head `\(headID)`, its chain verified, the head the case pins"), "\(report.stdout)")
 
         try sqlite(dir, "DELETE FROM records")
         let verify = try CLI.run(["evidence", "verify", "--case", "case.yaml"], in: dir.url)

@@ -177,6 +177,53 @@ struct AssessorTests {
         #expect(report.rootStatus != .supported)
     }
 
+    @Test("failing evidence under a defeater refutes it: a note, not a failed gate")
+    func refutingEvidence() throws {
+        let dir = try Scratch()
+        // G1 stands on E1 (passing); D1 doubts G1 and rests on E2, which fails: D1 is refuted.
+        try dir.write("model.bin", "weights v1")
+        let path = try dir.write("case.yaml", """
+        warrant: 1
+        case:
+          id: t
+          system: { model: { path: model.bin } }
+        nodes:
+          G1: { type: claim, text: a, supported_by: [E1] }
+          E1:
+            type: evidence
+            text: b
+            source: { inspect: log.json }
+            require: ["accuracy <= 0.2"]
+          D1: { type: defeater, text: the agent could sabotage, challenges: [G1], supported_by: [E2] }
+          E2:
+            type: evidence
+            text: sabotage succeeded in at least half the runs
+            source: { inspect: log.json }
+            require: ["accuracy >= 0.5"]
+        """)
+        let store = try EvidenceStore(path: dir.path(".warrant/evidence.sqlite"), create: true)
+        try importLog(dir, into: store)
+        let (a, report) = try assess(path, store: store)
+        #expect(a.states["E1"] == .passing)
+        let e02 = try #require(report.findings.first { $0.rule == "E02" })
+        #expect(e02.severity == .info)
+        #expect(e02.message.contains("it supports only defeater 'D1', which is therefore refuted"), "\(e02.message)")
+        #expect(report.statuses.first { $0.id == "D1" }?.status == .defeated)
+        #expect(report.rootStatus == .supported)
+        #expect(!report.failed, "\(report.findings.map { "\($0.rule) \($0.message)" })")
+    }
+
+    @Test("each failing predicate is reported at its own line")
+    func failingPredicatesLocated() throws {
+        let dir = try Scratch()
+        let path = try makeCase(dir, evidence: "    source: { inspect: log.json }\n    require:\n      - \"accuracy >= 0.9\"\n      - accuracy > 0.95")
+        let store = try EvidenceStore(path: dir.path(".warrant/evidence.sqlite"), create: true)
+        try importLog(dir, into: store)
+        let lines = try assess(path, store: store).1.findings.filter { $0.rule == "E02" }.compactMap { $0.location?.line }
+        #expect(lines.count == 2)
+        #expect(Set(lines).count == 2, "each E02 points at its own predicate: \(lines)")
+    }
+
     @Test("changing the model file makes the evidence stale")
     func modelChanged() throws {
         let dir = try Scratch()

@@ -69,6 +69,37 @@ struct MarkdownReportTests {
         #expect(text == MarkdownReport(analysis: try analyse(path, passing: ["E1"])).render())
     }
 
+    @Test("the audit section names every case file with the SHA-256 of its bytes, the rules, the day and the store")
+    func audit() throws {
+        let dir = try Scratch()
+        let path = try dir.write("case.yaml", sampleCase.replacingOccurrences(of: "title: A sample case }", with: "title: A sample case, uses: [more.yaml] }"))
+        let more = try dir.write("more.yaml", "warrant: 1\nmodule: { id: more }\nnodes:\n  C9: { type: context, text: extra }\n")
+        let loaded = try CaseLoader().load(paths: [path])[0]
+        let report = Checker.check(loaded, options: CheckOptions(level: .draft, today: "2026-11-26"))
+        var assessment = EvidenceAssessment()
+        assessment.store = .init(store: "s.sqlite", records: 2, head: String(repeating: "ab", count: 32), pinned: false)
+        let text = MarkdownReport(analysis: CaseAnalysis(loaded: loaded, report: report, evidence: assessment, evaluationDay: "2026-11-26")).render()
+        #expect(text.contains("## Audit"))
+        for file in [path, more] {
+            let sha = try Hashing.sha256Hex(fileAt: file)
+            #expect(text.contains("| `\(file)` | `\(sha)` |"), "\(file) with its hash")
+        }
+        #expect(text.contains("| **Evaluated on** | 2026-11-26"))
+        #expect(text.contains("| **Rule catalogue** | \(Rules.all.count) rules, SHA-256 `"))
+        #expect(text.contains("2 records, head `\(String(repeating: "ab", count: 32))`; the hash chain verified"))
+        #expect(text.contains("| **Findings** | 1 error, ") || text.contains("errors, "), "counts are plural only when they should be")
+        #expect(!text.contains(" 1 errors") && !text.contains(" 1 warnings") && !text.contains(" 1 notes"))
+    }
+
+    @Test("numbers a person reads have four significant digits, more only where a threshold needs them", arguments: [
+        (0.08071976124999546, nil as Double?, "0.08072"), (13.0, nil, "13"), (0.050000001, 0.05, "0.050000001"),
+        (0.0500001, 0.05, "0.0500001"), (0.049999, 0.05, "0.049999"), (1234567.5, nil, "1.235e+06"), (Double.nan, nil, "NaN"),
+        (-0.25, nil, "-0.25"), (0.05, 0.05, "0.05"),
+    ])
+    func displayNumbers(value: Double, threshold: Double?, expected: String) {
+        #expect(DisplayNumber.format(value, distinctFrom: threshold) == expected)
+    }
+
     @Test("a large case gets one diagram per leg")
     func perLeg() throws {
         let dir = try Scratch()
@@ -149,6 +180,11 @@ struct CIFormatTests {
         #expect(errors[0].contains("file=") && errors[0].contains(",line=") && errors[0].contains(",col="))
         #expect(errors[0].contains("title=S09 undeveloped-leaf"))
         #expect(out.contains("::notice title=warrant::5 more findings"))
+        // The five past GitHub's limit are still in the log, as plain lines; no job summary is claimed.
+        #expect(out.split(separator: "\n").filter { $0.contains(": error[S09]: ") }.count == 5, "\(out)")
+        #expect(out.contains("they are printed above\n"))
+        #expect(!out.contains("job summary"))
+        #expect(GitHubAnnotations.render([try analyse(path)], hasJobSummary: true).contains("printed above and in the job summary"))
         #expect(GitHubAnnotations.property("a,b:c%\n") == "a%2Cb%3Ac%25%0A")
     }
 }
@@ -182,6 +218,23 @@ struct DiffTests {
         """)
         #expect(diff.markdown().contains("- + claim `G3` added under `S1`: leg two"))
         #expect(CaseDiff(old: old, new: old).isEmpty)
+    }
+
+    @Test("an evidence node's changed source, max_age or accepts is a change", arguments: [
+        ("E1: { type: evidence, text: eval one, source: { inspect: a.json } }", "E1: { type: evidence, text: eval one, source: { inspect: b.json } }",
+         "source: inspect a.json → inspect b.json"),
+        ("E1: { type: evidence, text: eval one, eval: { method: lib } }", "E1: { type: evidence, text: eval one, eval: { method: lib, fold_bias: true } }",
+         "source: eval {method: lib} → eval {method: lib, fold_bias: true}"),
+        ("E1: { type: evidence, text: eval one, record: abc }", "E1: { type: evidence, text: eval one, record: abc, max_age: 30d }",
+         "max_age none → 30d"),
+    ])
+    func evidenceSource(before: String, after: String, expected: String) throws {
+        let dir = try Scratch()
+        let head = "warrant: 1\ncase: { id: d }\nnodes:\n  G1: { type: claim, text: top, supported_by: [E1] }\n  "
+        let old = try analyse(dir.write("v1.yaml", head + before + "\n"))
+        let new = try analyse(dir.write("v2.yaml", head + after + "\n"))
+        let text = CaseDiff(old: old, new: new).text()
+        #expect(text.contains(expected), "\(text)")
     }
 }
 

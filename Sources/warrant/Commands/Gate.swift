@@ -82,10 +82,9 @@ struct Gate: ParsableCommand {
             let envelope = try orExit { try Attestation.envelope(for: analyses, level: level, strict: strict, key: signingKey) }
             try writeOutput(envelope, to: attest, inputs: RunInputs.of(analyses, store: store))
         }
-        let text = GateOutput.render(analyses, format: format, level: level, strict: strict)
-        if format == .github, let summary = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !summary.isEmpty {
-            GitHubStepSummary.append(analyses, to: summary)
-        }
+        let summary = format == .github ? ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"].flatMap { $0.isEmpty ? nil : $0 } : nil
+        let text = GateOutput.render(analyses, format: format, level: level, strict: strict, hasJobSummary: summary != nil)
+        if let summary { GitHubStepSummary.append(analyses, to: summary) }
         if let output {
             try writeOutput(text, to: output, inputs: RunInputs.of(analyses, store: store))
         } else {

@@ -23,10 +23,12 @@ struct EvidenceList: ParsableCommand {
         case .json:
             print(JSONValue.array(records.map { $0.json() }).pretty)
         case .text:
+            // Kinds in full, in one column as wide as the longest.
+            let kindWidth = records.map(\.kind.count).max() ?? 0
             for r in records {
-                let metrics = r.metrics.keys.sorted().prefix(4).map { "\($0)=\(r.metrics[$0]!.value.isNaN ? "NaN" : JSONValue.format(r.metrics[$0]!.value))" }
+                let metrics = r.metrics.keys.sorted().prefix(4).map { "\($0)=\(DisplayNumber.format(r.metrics[$0]!.value))" }
                     .joined(separator: " ")
-                print(TerminalText.sanitize("\(r.id.prefix(12))  \(r.producer.time)  \(r.kind.padding(toLength: 22, withPad: " ", startingAt: 0))  \(r.subject?.name ?? "-")  \(metrics)"))
+                print(TerminalText.sanitize("\(r.id.prefix(12))  \(r.producer.time)  \(r.kind.padding(toLength: kindWidth, withPad: " ", startingAt: 0))  \(r.subject?.name ?? "-")  \(metrics)"))
             }
             if records.isEmpty { print("no records") }
         }
