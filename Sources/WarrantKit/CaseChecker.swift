@@ -74,11 +74,32 @@ public enum CaseChecker {
         }
     }
 
+    /// A version of a case that `diff` cannot compare: it does not parse as a case.
+    public struct UnreadableVersion: Error, CustomStringConvertible {
+        public var file: String
+        public var problems: [String]
+        public var description: String {
+            "\(file) cannot be compared: it does not load as a case (\(problems.prefix(3).joined(separator: "; ")))"
+        }
+    }
+
+    /// Findings that mean a file was not read as a case at all: YAML that does not parse,
+    /// an empty file, an unknown format version, a resource limit.
+    static let unreadable: Set<String> = [Rules.yamlSyntax.id, Rules.emptyFile.id, Rules.formatVersion.id, Rules.resourceLimit.id]
+
     /// What changed between two versions of a case, each checked at `level` (nil: each
-    /// case's own `policy.level`).
-    public static func diff(old: String, new: String, level: GateLevel? = nil, allowRead: [String] = []) throws -> CaseDiff? {
-        guard let before = try analyse(CheckRequest(files: [old], level: level, allowRead: allowRead)).first,
-              let after = try analyse(CheckRequest(files: [new], level: level, allowRead: allowRead)).first else { return nil }
+    /// case's own `policy.level`), with evidence judged against `store` (nil: the store
+    /// beside each version). A version that does not load is an error, not an empty case.
+    public static func diff(old: String, new: String, level: GateLevel? = nil, store: String? = nil,
+                            allowRead: [String] = []) throws -> CaseDiff? {
+        guard let before = try analyse(CheckRequest(files: [old], level: level, store: store, allowRead: allowRead)).first,
+              let after = try analyse(CheckRequest(files: [new], level: level, store: store, allowRead: allowRead)).first else { return nil }
+        for (file, version) in [(old, before), (new, after)] {
+            let problems = version.loaded.findings.filter { Self.unreadable.contains($0.rule) }
+            if !problems.isEmpty {
+                throw UnreadableVersion(file: file, problems: problems.map { f in (f.location.map { "\($0): " } ?? "") + f.message })
+            }
+        }
         return CaseDiff(old: before, new: after)
     }
 }

@@ -61,6 +61,16 @@ public struct CaseDiff: Sendable {
             if before.evidence?.requirements.map(\.text) != node.evidence?.requirements.map(\.text) {
                 what.append("require: \(before.evidence?.requirements.map(\.text) ?? []) → \(node.evidence?.requirements.map(\.text) ?? [])")
             }
+            // Where the evidence comes from: a record, a log, a pinned file or a recipe.
+            if let was = before.evidence.map(Self.sourceDescription), let now = node.evidence.map(Self.sourceDescription), was != now {
+                what.append("source: \(was) → \(now)")
+            }
+            if before.evidence?.maxAge?.value != node.evidence?.maxAge?.value {
+                what.append("max_age \(before.evidence?.maxAge?.value ?? "none") → \(node.evidence?.maxAge?.value ?? "none")")
+            }
+            if before.evidence?.accepts.map(\.value) != node.evidence?.accepts.map(\.value) {
+                what.append("accepts \(before.evidence?.accepts.map(\.value) ?? []) → \(node.evidence?.accepts.map(\.value) ?? [])")
+            }
             if before.scheming.gate != node.scheming.gate { what.append("gate \(before.scheming.gate?.rawValue ?? "blocking") → \(node.scheming.gate?.rawValue ?? "blocking")") }
             if before.scheming.waiver?.until != node.scheming.waiver?.until || before.scheming.waiver?.by != node.scheming.waiver?.by {
                 if !dischargeExplained { what.append("waiver") }
@@ -77,6 +87,26 @@ public struct CaseDiff: Sendable {
             }
         }
         self.changes = Self.foldConsequences(changes, in: b)
+    }
+
+    /// An evidence node's link, as one line: `record 1f43…`, `inspect logs/a.json`,
+    /// `file deployment.md (sha256 d205…)`, `eval {method: lib, …}`.
+    static func sourceDescription(_ e: EvidenceSpec) -> String {
+        var parts: [String] = []
+        if let r = e.record { parts.append("record \(r.value)") }
+        if let log = e.inspectLog { parts.append("\(e.sourceFormat) \(log.value)") }
+        if let file = e.file { parts.append("file \(file.value)" + (e.fileSHA256.map { " (sha256 \($0.value.prefix(12))…)" } ?? "")) }
+        if let recipe = e.evaluation { parts.append("eval " + flow(recipe)) }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
+    }
+
+    /// A YAML value in flow style, keys in their written order.
+    static func flow(_ node: YAMLNode) -> String {
+        switch node.content {
+        case .scalar(let s): return s.value
+        case .sequence(let items): return "[" + items.map(flow).joined(separator: ", ") + "]"
+        case .mapping(let pairs): return "{" + pairs.map { "\(flow($0.key)): \(flow($0.value))" }.joined(separator: ", ") + "}"
+        }
     }
 
     /// Status changes of nodes above an assumption or evidence change are its

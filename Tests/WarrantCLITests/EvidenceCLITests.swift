@@ -217,6 +217,21 @@ struct ReportCLITests {
         let r = try CLI.run(["diff", "old.yaml", "case.yaml"], in: dir.url)
         #expect(r.status == 0)
         #expect(r.stdout == "+ claim G3 added under G1: The agent cannot exfiltrate its weights.\n")
+        // With an explicit store, both versions are judged against it (here an empty one).
+        let stored = try CLI.run(["diff", "old.yaml", "case.yaml", "--store", "empty.sqlite"], in: dir.url)
+        #expect(stored.status == 0, "\(stored.stderr)")
+        #expect(stored.stdout == r.stdout)
+    }
+
+    @Test("diff refuses a version that does not load as a case, instead of diffing against nothing", arguments: [
+        "nodes: [unclosed\n", "", "warrant: 99\ncase: { id: x }\nnodes: {}\n",
+    ])
+    func diffUnreadable(old: String) throws {
+        let dir = try ScratchCopy(of: EvidenceCLITests.example)
+        try Data(old.utf8).write(to: dir.url.appendingPathComponent("old.yaml"))
+        let r = try CLI.run(["diff", "old.yaml", "case.yaml"], in: dir.url)
+        #expect(r.status == 2, "\(r.stdout)")
+        #expect(r.stderr.contains("old.yaml cannot be compared: it does not load as a case"), "\(r.stderr)")
     }
 }
 
