@@ -309,6 +309,58 @@ struct StructureRuleTests {
 
 @Suite("Checker: statuses roll up to the root")
 struct StatusTests {
+    @Test("a claim supported only by a justification and a context is open, as S11 says it is undeveloped")
+    func contextOnlySupport() throws {
+        let r = try checkCase("""
+          G1: { type: claim, text: a, supported_by: [J1, C1] }
+          J1: { type: justification, text: b }
+          C1: { type: context, text: c }
+        """)
+        #expect(r.status(of: "G1") == .open)
+        #expect(r.rootStatus == .open)
+        #expect(!r.findings(Rules.transitivelyUndeveloped).isEmpty || !r.findings(Rules.unattachedContext).isEmpty)
+    }
+
+    @Test("an assumption discharged by the root is a circular discharge, not a case without a root")
+    func dischargedByRoot() throws {
+        let r = try checkCase("""
+          G1: { type: claim, text: a, supported_by: [G2] }
+          G2: { type: claim, text: b, supported_by: [E1], in_context_of: [A1] }
+          E1: { type: evidence, text: c }
+          A1: { type: assumption, text: d, discharged_by: [G1] }
+        """)
+        #expect(r.root == "G1")
+        #expect(r.findings(Rules.singleRoot).isEmpty, "\(r.findings(Rules.singleRoot))")
+        #expect(!r.findings(Rules.circularDischarge).isEmpty)
+    }
+
+    @Test("a claim only a discharge names is still not a second root")
+    func dischargeTargetNotRoot() throws {
+        let r = try checkCase("""
+          G1: { type: claim, text: a, supported_by: [E1], in_context_of: [A1] }
+          E1: { type: evidence, text: c }
+          A1: { type: assumption, text: d, discharged_by: [G9] }
+          G9: { type: claim, text: e, supported_by: [E2] }
+          E2: { type: evidence, text: f }
+        """)
+        #expect(r.root == "G1")
+        #expect(r.findings(Rules.singleRoot).isEmpty)
+    }
+
+    @Test("with an open defeater, R01 names the defeater as well as what it lacks")
+    func openDefeaterNamed() throws {
+        let r = try checkCase("""
+          G1: { type: claim, text: a, supported_by: [E1] }
+          E1: { type: evidence, text: b }
+          D1: { type: defeater, text: c, challenges: [G1], supported_by: [E2] }
+          E2: { type: evidence, text: d }
+        """, passing: ["E1"])
+        let r01 = try #require(r.findings(Rules.rootNotSupported).first)
+        #expect(r01.message.contains("open defeater (1)"), "\(r01.message)")
+        #expect(r01.notes.contains { $0.message.contains("'D1'") }, "\(r01.notes)")
+        #expect(r01.notes.contains { $0.message.contains("'E2'") }, "\(r01.notes)")
+    }
+
     @Test("evidence is open until the evidence store exists, and so is its claim")
     func evidenceOpen() throws {
         let r = try checkCase("  G1: { type: claim, text: a, supported_by: [E1] }\n  E1: { type: evidence, text: b }\n")

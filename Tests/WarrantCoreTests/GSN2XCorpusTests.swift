@@ -102,6 +102,21 @@ struct GSN2XCorpusTests {
         #expect(GSN2XReader.typeFromPrefix(id)?.1 == type)
     }
 
+    @Test("a nodeType that contradicts the id's prefix is a warning (gsn2x V08); one that agrees is not", arguments: [
+        ("G2", "Solution", true), ("Sn1", "Goal", true), ("G2", "Goal", false), ("X1", "Solution", false),
+    ])
+    func typeAgainstPrefix(id: String, nodeType: String, warns: Bool) throws {
+        let dir = try ScratchDirectory()
+        let path = try dir.write("x.gsn.yaml", "G1:\n  text: a\n  supportedBy: [\(id)]\n\(id):\n  text: b\n  nodeType: \(nodeType)\n")
+        let found = try check([path]).findings(Rules.typePrefix)
+        #expect(found.count == (warns ? 1 : 0), "\(found)")
+        if warns {
+            #expect(found[0].severity == .warning)
+            #expect(found[0].location?.line == 6)
+            #expect(found[0].message.contains("has nodeType \(nodeType), but its id's prefix says"))
+        }
+    }
+
     @Test("an element without a known prefix or nodeType is an error")
     func unknownPrefix() throws {
         let dir = try ScratchDirectory()

@@ -46,6 +46,10 @@ public struct ArgumentGraph: Sendable {
     public internal(set) var dependsOn: [[Int]]
     /// Whether some link names the node (so that it is not a root).
     public internal(set) var referenced: [Bool]
+    /// Whether only a `discharged_by` names the node. Such a node is not a root either,
+    /// unless that leaves no root at all: an assumption discharged by the root claim is a
+    /// circular discharge (A05), not a case without a root.
+    var referencedByDischargeOnly: [Bool] = []
     /// Nodes with a `supported_by` or `discharged_by` entry that names no node (or the node
     /// itself): their support is incomplete, so they cannot be supported.
     public internal(set) var incomplete: [Bool]
@@ -78,14 +82,20 @@ public struct ArgumentGraph: Sendable {
         challengers = Array(repeating: [], count: n)
         dependsOn = Array(repeating: [], count: n)
         referenced = Array(repeating: false, count: n)
+        referencedByDischargeOnly = Array(repeating: false, count: n)
         incomplete = Array(repeating: false, count: n)
     }
 
     /// Derives the structure that depends only on the resolved edges.
     mutating func finish() {
-        rootCandidates = nodes.indices.filter { i in
-            !referenced[i] && nodes[i].challenges.isEmpty && (isGSN2X || nodes[i].type != .defeater)
+        func candidates(countingDischarge: Bool) -> [Int] {
+            nodes.indices.filter { i in
+                let named = referenced[i] && !(!countingDischarge && referencedByDischargeOnly.indices.contains(i) && referencedByDischargeOnly[i])
+                return !named && nodes[i].challenges.isEmpty && (isGSN2X || nodes[i].type != .defeater)
+            }
         }
+        rootCandidates = candidates(countingDischarge: true)
+        if rootCandidates.isEmpty { rootCandidates = candidates(countingDischarge: false) }
         supportCycles = Self.stronglyConnectedComponents(support).filter { $0.count > 1 }
         familyLegs = findFamilyLegs()
     }

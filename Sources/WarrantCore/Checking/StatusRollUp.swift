@@ -13,9 +13,12 @@ public enum StatusRollUp {
     public static func statuses(_ g: ArgumentGraph, waived: [Bool],
                                 evidenceStatus: (ArgumentNode) -> NodeStatus) -> [NodeStatus] {
         let assumptionContext = g.context.map { $0.filter { g.nodes[$0].type == .assumption } }
+        // Only claims, strategies, evidence and defeaters develop an argument: a justification
+        // or context linked as support (S19) supports nothing, as S11 reads it too.
+        let support = g.support.map { $0.filter { [.claim, .strategy, .evidence, .defeater].contains(g.nodes[$0].type) } }
         // One dependency list per node, whose groups the combine step splits again by count.
         let dependencies: [[Int]] = g.nodes.indices.map { i in
-            g.support[i] + assumptionContext[i] + g.discharge[i] + g.challengers[i]
+            support[i] + assumptionContext[i] + g.discharge[i] + g.challengers[i]
         }
         let values = evaluatePostOrder(count: g.nodes.count, dependencies: { dependencies[$0] }) { i, values -> NodeStatus in
             var rest = values.map { $0 ?? .open }[...]
@@ -24,7 +27,7 @@ public enum StatusRollUp {
                 rest = rest.dropFirst(n)
                 return group
             }
-            let inputs = Inputs(support: take(g.support[i].count), assumptions: take(assumptionContext[i].count),
+            let inputs = Inputs(support: take(support[i].count), assumptions: take(assumptionContext[i].count),
                                 dischargers: take(g.discharge[i].count), challengers: take(g.challengers[i].count))
             return status(of: g.nodes[i], inputs, incomplete: g.incomplete[i], waived: waived[i], evidenceStatus: evidenceStatus)
         }
@@ -78,7 +81,7 @@ public enum StatusRollUp {
             }
         case .claim, .strategy, .defeater:
             let assumptions = NodeStatus.all(inputs.assumptions)
-            if node.undeveloped || node.supportedBy.isEmpty {
+            if node.undeveloped || node.supportedBy.isEmpty || inputs.support.isEmpty {
                 base = NodeStatus.all([NodeStatus.open, assumptions])
             } else if let k = node.scheming.choiceMin {
                 // k of the alternatives suffice.

@@ -256,6 +256,12 @@ struct GSN2XReader {
                                         node: id))
                 return nil
             }
+            if let implied = typeInfo, implied.1 != explicit.1 {
+                findings.append(Finding(rule: Rules.typePrefix.id, severity: .warning, location: t.location,
+                                        message: "element '\(id)' has nodeType \(explicit.1), but its id's prefix says \(implied.1)",
+                                        hint: "rename it with the prefix of a \(explicit.1), or drop `nodeType` if it is a \(implied.1)",
+                                        node: id))
+            }
             typeInfo = explicit
         }
         guard let (type, typeName) = typeInfo else {

@@ -72,6 +72,7 @@ struct LinkResolver {
                 continue
             }
             graph.referenced[j] = true
+            graph.referencedByDischargeOnly[j] = false
             if j == i {
                 graph.incomplete[i] = true
                 f.emit(Rules.supportCycle, ref.location, "\(describe(node)) supports itself: \(node.id) -> \(node.id)",
@@ -136,6 +137,7 @@ struct LinkResolver {
             if isDuplicate(ref, of: node, in: key, seen: &seen, into: &f) { continue }
             guard let j = index(ref.target) else { unresolved(ref, from: node, link: key, into: &f); continue }
             graph.referenced[j] = true
+            graph.referencedByDischargeOnly[j] = false
             if j == i {
                 f.emit(Rules.selfReference, ref.location, "\(describe(node)) is in its own context",
                        node: node.id, severity: gsn ? .error : nil)
@@ -167,6 +169,7 @@ struct LinkResolver {
                 unresolved(ref, from: node, link: "discharged_by", into: &f)
                 continue
             }
+            if !graph.referenced[j] { graph.referencedByDischargeOnly[j] = true }
             graph.referenced[j] = true
             if j == i {
                 f.emit(Rules.selfReference, ref.location, "\(describe(node)) names itself in `discharged_by`", node: node.id)

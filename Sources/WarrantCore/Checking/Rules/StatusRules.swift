@@ -18,7 +18,9 @@ public enum StatusRules {
                 frontier.append((i, "assumption not discharged"))
             case .defeater where statuses[i] == .supported:
                 frontier.append((i, "sustained defeater"))
-            case .defeater where node.supportedBy.isEmpty:
+            case .defeater where statuses[i] == .open:
+                // Listed itself, whether or not its own support is developed: a reader must
+                // see the defeater, not only the missing evidence below it.
                 frontier.append((i, "open defeater"))
             case .claim where node.undeveloped || node.supportedBy.isEmpty,
                  .strategy where node.undeveloped || node.supportedBy.isEmpty:
