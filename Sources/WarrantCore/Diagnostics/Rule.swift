@@ -16,7 +16,8 @@ public struct Rule: Sendable, Hashable, Codable {
     public var explanation: String
     /// Severity at `draft`, `review` and `release`.
     public var severities: [Severity]
-    /// Where the rule comes from (gsn2x rule ids, `safety-cases.md` §6.3 rule numbers).
+    /// Where the rule comes from: gsn2x rule ids, the GSN standard, papers, and the
+    /// repository's documents (README.md, docs/case-format.md) that explain it.
     public var sources: [String]
 
     public func severity(at level: GateLevel) -> Severity {
@@ -59,7 +60,7 @@ public enum Rules {
         """)
     public static let duplicateKey = Rule("F02", "duplicate-key", .format, E,
         summary: "No mapping repeats a key.",
-        sources: ["gsn2x V01 (unique ids)", "§6.3 rule 2"],
+        sources: ["gsn2x V01 (unique ids)"],
         explanation: """
         YAML leaves duplicate keys undefined and libyaml silently accepts them; one of the two \
         values would be lost. Under `nodes:` a duplicate key is a duplicate node id. Both places \
@@ -127,7 +128,7 @@ public enum Rules {
         """)
     public static let duplicateID = Rule("F12", "duplicate-id", .format, E,
         summary: "Node ids are unique across every file of the case.",
-        sources: ["gsn2x C01", "§6.3 rule 2"],
+        sources: ["gsn2x C01"],
         explanation: """
         Two files of one case define a node with the same id (within one file this is reported \
         as F02, a duplicate key). References would be ambiguous: rename one of them.
@@ -142,7 +143,7 @@ public enum Rules {
 
     public static let pathOutsideCase = Rule("F14", "path-outside-case", .format, E,
         summary: "Files a case reads lie inside its folder (data files also in `policy.read_roots`).",
-        sources: ["design.md: trust model"],
+        sources: ["README.md: What the verdict rests on (threat model)"],
         explanation: """
         A case is input like any other, and a hostile one can name `/etc/shadow`, \
         `../../.ssh/id_rsa` or a symlink to them. Case files (`uses`) are quoted in findings, \
@@ -154,7 +155,7 @@ public enum Rules {
 
     public static let singleRoot = Rule("S01", "single-root", .structure, E,
         summary: "The argument has exactly one root: one node that nothing else refers to.",
-        sources: ["gsn2x C05", "§6.3 rule 1"],
+        sources: ["gsn2x C05"],
         explanation: """
         A safety case argues one top claim. Every other node must be referred to by some \
         `supported_by`, `in_context_of`, `challenges` or `discharged_by`. Several unreferenced \
@@ -163,11 +164,11 @@ public enum Rules {
         """)
     public static let rootIsClaim = Rule("S02", "root-is-claim", .structure, E,
         summary: "The root is a claim.",
-        sources: ["gsn2x C05", "§6.3 rule 1"],
+        sources: ["gsn2x C05"],
         explanation: "The top of the argument must be a claim (goal): the proposition the case establishes.")
     public static let unresolvedReference = Rule("S03", "unresolved-reference", .structure, E,
         summary: "Every reference names a node that exists.",
-        sources: ["gsn2x V03/C04", "§6.3 rule 2"],
+        sources: ["gsn2x V03/C04"],
         explanation: """
         A `supported_by`, `in_context_of`, `challenges` or `discharged_by` entry names an id \
         that no loaded file defines. The message suggests the nearest existing id. If the node \
@@ -175,7 +176,7 @@ public enum Rules {
         """)
     public static let supportLinkType = Rule("S04", "support-link-type", .structure, E,
         summary: "`supported_by` goes from claim to claim/strategy/evidence, and from strategy to claim.",
-        sources: ["gsn2x V05/V06", "§6.3 rules 3, 5"],
+        sources: ["gsn2x V05/V06"],
         explanation: """
         In GSN only claims and strategies are supported, and only by claims, strategies and \
         (for claims) evidence. Context, assumptions and justifications are attached with \
@@ -184,7 +185,7 @@ public enum Rules {
         """)
     public static let strategyToEvidence = Rule("S05", "strategy-to-evidence", .structure, W,
         summary: "A strategy is supported by claims, not directly by evidence.",
-        sources: ["§6.3 rule 3"],
+        sources: [],
         explanation: """
         Strict GSN has a strategy decompose into sub-claims, each supported by evidence. Evidence \
         directly under a strategy skips the claim the evidence is meant to establish. gsn2x \
@@ -192,7 +193,7 @@ public enum Rules {
         """)
     public static let contextLinkType = Rule("S06", "context-link-type", .structure, E,
         summary: "`in_context_of` goes from a claim or strategy to a context, assumption or justification.",
-        sources: ["gsn2x V07/V08", "§6.3 rule 4"],
+        sources: ["gsn2x V07/V08"],
         explanation: """
         Contextual elements scope the claim or strategy they attach to, and the whole argument \
         below it. Only claims and strategies take context, and only context, assumptions and \
@@ -200,21 +201,21 @@ public enum Rules {
         """)
     public static let supportCycle = Rule("S07", "support-cycle", .structure, E,
         summary: "`supported_by` links form no cycle.",
-        sources: ["gsn2x C07", "§6.3 rule 6"],
+        sources: ["gsn2x C07"],
         explanation: """
         A claim that supports itself, directly or through others, is circular reasoning. The \
         message prints the whole cycle; break it by removing one link.
         """)
     public static let unreachable = Rule("S08", "unreachable", .structure, E,
         summary: "Every node is reachable from the root.",
-        sources: ["gsn2x C08", "§6.3 rule 1"],
+        sources: ["gsn2x C08"],
         explanation: """
         A node that cannot be reached from the root by following links plays no part in the \
         argument; typically it hangs off a cycle that is detached from the root.
         """)
     public static let undevelopedLeaf = Rule("S09", "undeveloped-leaf", .structure, E,
         summary: "A claim or strategy has support, or is marked `undeveloped: true`.",
-        sources: ["gsn2x V02", "§6.3 rules 7, 8"],
+        sources: ["gsn2x V02"],
         explanation: """
         A claim or strategy with nothing below it is an unsupported assertion. Either develop it \
         (add `supported_by`) or say that it is intentionally left for later with \
@@ -236,19 +237,19 @@ public enum Rules {
         """)
     public static let undevelopedWithSupport = Rule("S12", "undeveloped-with-support", .structure, E,
         summary: "A node marked `undeveloped: true` has no `supported_by`.",
-        sources: ["gsn2x V04", "§6.3 rule 9"],
+        sources: ["gsn2x V04"],
         explanation: "Undeveloped means nothing supports the node yet. Remove the mark or the support.")
     public static let selfReference = Rule("S13", "self-reference", .structure, W,
         summary: "No node links to itself.",
-        sources: ["gsn2x V09", "§6.3 rule 10"],
+        sources: ["gsn2x V09"],
         explanation: "A link from a node to itself means nothing; remove it.")
     public static let duplicateReference = Rule("S14", "duplicate-reference", .structure, W,
         summary: "No link list names the same node twice.",
-        sources: ["gsn2x V10", "§6.3 rule 10"],
+        sources: ["gsn2x V10"],
         explanation: "The second entry adds nothing and is usually a copy-and-paste slip; remove it.")
     public static let defeaterTarget = Rule("S15", "defeater-target", .structure, E,
         summary: "Only defeaters have `challenges`; each challenges an existing node or `supported_by` link.",
-        sources: ["gsn2x dialectic checks", "§6.3 rule 33"],
+        sources: ["gsn2x dialectic checks"],
         explanation: """
         A defeater records a doubt: it `challenges` a node (a claim it rebuts, evidence it \
         undermines, a strategy or assumption it undercuts) or a `supported_by` link written \
@@ -258,14 +259,14 @@ public enum Rules {
         """)
     public static let placeholder = Rule("S16", "placeholder", .structure, WWE,
         summary: "No `{param}` template placeholder is left unfilled (an error at release).",
-        sources: ["GSN uninstantiated decorator", "§6.3 rule 12"],
+        sources: ["GSN uninstantiated decorator"],
         explanation: """
         A `{name}` in a text comes from a template and must be replaced by a real value before \
         the case is released. Fill it in, or instantiate the template with `--param name=value`.
         """)
     public static let dischargeLink = Rule("S17", "discharge-link", .structure, E,
         summary: "Only assumptions have `discharged_by`, and it names claims or evidence.",
-        sources: ["§6.3 rule 24"],
+        sources: [],
         explanation: """
         An assumption is discharged when the claims or evidence its `discharged_by` names are \
         supported. Other node types cannot be discharged, and only claims and evidence can \
@@ -273,11 +274,11 @@ public enum Rules {
         """)
     public static let defeatedMark = Rule("S18", "defeated-mark", .structure, E,
         summary: "A node marked `defeated: true` (gsn2x) is challenged by a defeater.",
-        sources: ["gsn2x dialectic checks", "§6.3 rule 35"],
+        sources: ["gsn2x dialectic checks"],
         explanation: "A defeated mark must be backed by a defeater that challenges the node.")
     public static let unattachedContext = Rule("S19", "context-as-support", .structure, E,
         summary: "Contexts, assumptions and justifications are attached with `in_context_of`.",
-        sources: ["§6.3 rule 4"],
+        sources: [],
         explanation: """
         A context, assumption or justification named in `supported_by` is attached with the wrong \
         link: move it to `in_context_of`.
@@ -296,9 +297,19 @@ public enum Rules {
         sources: ["gsn2x V09"],
         explanation: "An ACP marks the node or one of its existing `supportedBy`/`inContextOf` links.")
 
+    public static let typePrefix = Rule("S22", "type-prefix", .structure, W,
+        summary: "In gsn2x files, an element's `nodeType` agrees with the type its id prefix implies.",
+        sources: ["gsn2x V08"],
+        explanation: """
+        gsn2x reads an element's type from its id prefix (G, S, Sn, C, A, J, CG, CSn) unless \
+        `nodeType` says otherwise. An explicit type that contradicts the prefix (a `G1` that is a \
+        Solution) is legal but misleads every reader who goes by the id; gsn2x warns about it \
+        with `--extended-check`, and so does Warrant, always.
+        """)
+
     public static let evidenceMissing = Rule("E01", "evidence-missing", .evidence, IEE,
         summary: "Every evidence node links to evidence that exists (from `review` on).",
-        sources: ["§6.3 rule 16", "design.md: evidence statuses"],
+        sources: ["docs/case-format.md: Evidence nodes"],
         explanation: """
         An evidence node names its evidence by `record: ID`, by `source:` (an Inspect log \
         imported with `warrant evidence import inspect`, or a file pinned by `sha256`), or by \
@@ -307,7 +318,7 @@ public enum Rules {
         """)
     public static let evidenceFailing = Rule("E02", "evidence-failing", .evidence, WEE,
         summary: "Every `require` predicate of an evidence node holds on its record.",
-        sources: ["§6.3 rule 19"],
+        sources: [],
         explanation: """
         The record exists but a metric misses its requirement (the message gives actual against \
         required), the metric is absent from the record, or it is NaN. Failing evidence defeats \
@@ -315,7 +326,7 @@ public enum Rules {
         """)
     public static let evidenceStale = Rule("E03", "evidence-stale", .evidence, WEE,
         summary: "Evidence is about the case's model and younger than its maximum age.",
-        sources: ["§6.3 rules 17, 18"],
+        sources: [],
         explanation: """
         The record's model weights hash differs from the SHA-256 of `case.system.model.path` \
         (the model changed since the evaluation ran), the evidence is older than the node's \
@@ -324,7 +335,7 @@ public enum Rules {
         """)
     public static let evidenceWrongKind = Rule("E04", "evidence-wrong-kind", .evidence, WEE,
         summary: "A record's kind is one the evidence node `accepts`.",
-        sources: ["§6.3 rule 20"],
+        sources: [],
         explanation: """
         The node lists the kinds of evidence that can support its claim (`accepts:`), and the \
         linked record is of another kind: a harm-control claim, say, cannot rest on a capability \
@@ -332,7 +343,7 @@ public enum Rules {
         """)
     public static let evidenceTampered = Rule("E05", "evidence-tampered", .evidence, E,
         summary: "Evidence verifies: records match their hashes and the chain, pinned files their SHA-256.",
-        sources: ["design.md: hash chain"],
+        sources: ["README.md: What the verdict rests on (threat model)"],
         explanation: """
         A record's content no longer matches its id, an indexed column of the store differs \
         from the record's body, the store's hash chain is broken or does not extend the head \
@@ -357,7 +368,7 @@ public enum Rules {
         """)
     public static let evidenceAsserted = Rule("E08", "evidence-asserted", .evidence, [.info, .warning, .error],
         summary: "At release, evidence is derived (computed or re-derivable from a hashed file), or accepted as asserted.",
-        sources: ["design.md: trust model"],
+        sources: ["README.md: What the verdict rests on (threat model)"],
         explanation: """
         A record is *derived* when Warrant computed it or extracted it from a file whose \
         SHA-256 it recorded and can read again (an Inspect log named by `source: { inspect: }`), \
@@ -370,7 +381,7 @@ public enum Rules {
         """)
     public static let evidenceSignature = Rule("E10", "evidence-signature", .evidence, WEE,
         summary: "Every signature on a record the case uses verifies, by a key the case trusts.",
-        sources: ["design.md: trust model", "DSSE v1 (secure-systems-lab/dsse)"],
+        sources: ["README.md: What the verdict rests on (threat model)", "DSSE v1 (secure-systems-lab/dsse)"],
         explanation: """
         A signature record in the store names the record it signs and the Ed25519 key that \
         signed it. The signature covers the DSSE pre-authentication encoding of the signed \
@@ -381,7 +392,7 @@ public enum Rules {
         """)
     public static let invalidDate = Rule("E09", "invalid-date", .evidence, WEE,
         summary: "Every time a record carries is a real ISO 8601 time, not in the future.",
-        sources: ["design.md: trust model"],
+        sources: ["README.md: What the verdict rests on (threat model)"],
         explanation: """
         A record's age is read from its evidence time (`source.created` for an imported log, \
         else `producer.time`). A time that does not parse, or that lies more than five minutes \
@@ -391,7 +402,7 @@ public enum Rules {
 
     public static let openBlockingAssumption = Rule("A01", "open-blocking-assumption", .assumptions, IIE,
         summary: "At release, no assumption with `gate: blocking` in the argument is open.",
-        sources: ["§6.3 rule 25"],
+        sources: [],
         explanation: """
         An assumption is open until what its `discharged_by` names is supported, or until it is \
         waived (`waiver: {by, reason, until}`). A blocking assumption that is open fails \
@@ -400,22 +411,22 @@ public enum Rules {
         """)
     public static let openWarningAssumption = Rule("A02", "open-warning-assumption", .assumptions, [.info, .info, .warning],
         summary: "At release, open assumptions with `gate: warning` are reported.",
-        sources: ["§6.3 rule 25"],
+        sources: [],
         explanation: "A warning-gated assumption that is open does not fail a release, but the release reports it.")
     public static let expiredWaiver = Rule("A03", "expired-waiver", .assumptions, WWE,
         summary: "A waiver has not expired; an expired waiver reverts its assumption to open.",
-        sources: ["§6.3 rule 26"],
+        sources: [],
         explanation: """
         A waiver accepts an open assumption as residual risk until a date. After that date the \
         assumption is open again: discharge it, or renew the waiver with a fresh decision.
         """)
     public static let invalidWaiver = Rule("A04", "invalid-waiver", .assumptions, E,
         summary: "A waiver names who (`by`), why (`reason`) and until when (`until: YYYY-MM-DD`).",
-        sources: ["§6.3 rule 26"],
+        sources: [],
         explanation: "A waiver without an approver, a rationale or a valid expiry date is not a decision anyone can audit.")
     public static let circularDischarge = Rule("A05", "circular-discharge", .assumptions, E,
         summary: "No assumption is discharged, through `discharged_by`, `depends_on` and support, by an argument that rests on it.",
-        sources: ["§6.3 rule 31", "safety-cases.md §2.3 (circularity hazard)"],
+        sources: ["docs/case-format.md: Statuses (circular discharge)"],
         explanation: """
         Following an assumption's `discharged_by` and `depends_on` links, and the support and \
         assumptions of the claims they reach, must not lead back to the assumption. The classic \
@@ -426,7 +437,7 @@ public enum Rules {
         """)
     public static let templateAssumptionMissing = Rule("A06", "template-assumption-missing", .assumptions, E,
         summary: "A case made from a template keeps every assumption the template requires.",
-        sources: ["§6.3 rule 27"],
+        sources: [],
         explanation: """
         A case instantiated from a built-in template (`case.template`) may discharge, waive or \
         invalidate the template's assumptions, but not delete them: a deleted assumption is a \
@@ -435,7 +446,7 @@ public enum Rules {
 
     public static let alignmentOnlySupport = Rule("H01", "alignment-only-support", .scheming, E,
         summary: "Alignment legs are not the only support of the root.",
-        sources: ["§6.3 rule 37", "Balesni et al. 2024 §7"],
+        sources: ["Balesni et al. 2024 §7"],
         explanation: """
         Alignment arguments (via evaluation or via training) add confidence but cannot carry a \
         scheming case alone: at least one of Scheming Inability, Harm Inability or Harm Control \
@@ -443,7 +454,7 @@ public enum Rules {
         """)
     public static let inabilityAssumptions = Rule("H02", "inability-capability-assumptions", .scheming, E,
         summary: "Every inability leg has the capability-evaluation assumptions CE-1 … CE-6 in scope.",
-        sources: ["§6.3 rule 38", "Balesni et al. 2024 §5.1"],
+        sources: ["Balesni et al. 2024 §5.1"],
         explanation: """
         "The model failed the evaluations, so it is incapable" rests on capability coverage, task \
         validity, conservative thresholds, smooth capability increase, sufficient elicitation and \
@@ -452,7 +463,7 @@ public enum Rules {
         """)
     public static let sandbaggingRoute = Rule("H03", "sandbagging-route", .scheming, E,
         summary: "Every inability leg resolves sandbagging through a route (SB-a, SB-b, SB-c) whose prerequisites exist.",
-        sources: ["§6.3 rule 39", "Balesni et al. 2024 §5.1.4"],
+        sources: ["Balesni et al. 2024 §5.1.4"],
         explanation: """
         No sandbagging (CE-6) is argued by sandbagging inability (SB-a), monitoring (SB-b) or \
         prevention (SB-c). At least one route assumption must be in scope of the leg, and the \
@@ -460,7 +471,7 @@ public enum Rules {
         """)
     public static let harmControlAssumptions = Rule("H04", "harm-control-assumptions", .scheming, E,
         summary: "Every harm-control leg has HC-A1 … HC-A4 in scope.",
-        sources: ["§6.3 rule 40", "Balesni et al. 2024 §6"],
+        sources: ["Balesni et al. 2024 §6"],
         explanation: """
         A control argument rests on a red team at least as capable as the model (HC-A1), an \
         independent and motivated red team and judge (HC-A2), controls that stay effective over \
@@ -468,7 +479,7 @@ public enum Rules {
         """)
     public static let outcomeCoverage = Rule("H05", "outcome-coverage", .scheming, E,
         summary: "Every outcome in the root's outcome context is covered by a core leg.",
-        sources: ["§6.3 rule 41"],
+        sources: [],
         explanation: """
         The root's context lists the unacceptable outcomes (`outcomes:`); each must appear in the \
         `covers:` of some Scheming Inability, Harm Inability or Harm Control leg. An outcome \
@@ -476,14 +487,14 @@ public enum Rules {
         """)
     public static let harmInabilityMonitoring = Rule("H06", "harm-inability-monitoring", .scheming, W,
         summary: "A harm-inability leg does not rely on deployment monitoring.",
-        sources: ["§6.3 rule 42", "HI-A4"],
+        sources: ["template assumption HI-A4 (templates/scheming/harm-inability.yaml)"],
         explanation: """
         An inability argument says the model could not cause the outcome even unmonitored. Evidence \
         from deployment monitoring makes it a harm-control argument: tag the leg `harm_control`.
         """)
     public static let multiAgentDeployment = Rule("H07", "multi-agent-deployment", .scheming, W,
         summary: "Deployments with many instances or agents are flagged: the templates assume one model.",
-        sources: ["§6.3 rule 43"],
+        sources: [],
         explanation: """
         The scheming templates argue about a single model instance. A context that mentions \
         multiple instances, agents or parallel copies needs arguments the templates lack \
@@ -492,7 +503,7 @@ public enum Rules {
 
     public static let rootNotSupported = Rule("R01", "root-not-supported", .status, IIE,
         summary: "At release, the root claim's rolled-up status is supported.",
-        sources: ["design.md: statuses", "§6.1 status roll-up"],
+        sources: ["docs/case-format.md: Statuses", "docs/case-format.md: Statuses"],
         explanation: """
         Every node gets a status, rolled up to the root: supported, open (something is missing: \
         an undeveloped claim, evidence not yet linked to a passing record, an assumption not \
@@ -509,7 +520,7 @@ public enum Rules {
         contextLinkType, supportCycle, unreachable, undevelopedLeaf, markedUndeveloped,
         transitivelyUndeveloped, undevelopedWithSupport, selfReference, duplicateReference,
         defeaterTarget, placeholder, dischargeLink, defeatedMark, unattachedContext, extends,
-        claimPoint, evidenceMissing, evidenceFailing, evidenceStale, evidenceWrongKind, evidenceTampered,
+        claimPoint, typePrefix, evidenceMissing, evidenceFailing, evidenceStale, evidenceWrongKind, evidenceTampered,
         modelMissing, modelUndeclared, evidenceAsserted, invalidDate, evidenceSignature, openBlockingAssumption, openWarningAssumption, expiredWaiver, invalidWaiver, circularDischarge,
         templateAssumptionMissing, alignmentOnlySupport, inabilityAssumptions, sandbaggingRoute, harmControlAssumptions,
         outcomeCoverage, harmInabilityMonitoring, multiAgentDeployment, rootNotSupported,

@@ -211,6 +211,22 @@ public struct CaseLoader: Sendable {
     static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age", "accept_asserted"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
                            "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
+    static let templateKeys = ["name", "version"]
+    static let useEntryKeys = ["path", "template", "with"]
+    static let waiverKeys = ["by", "reason", "until"]
+    static let signerKeys = ["name", "key", "key_file"]
+    static let evidenceHeadKeys = ["records", "id"]
+    static let sourceKeys = ["inspect", "lm_eval", "saebench", "saelens_eval", "kind", "file", "sha256"]
+    static let choiceKeys = ["min"]
+
+    /// Every key list the loader accepts, by where it applies: what the documentation
+    /// (docs/case-format.md) and the JSON Schema must both describe, as a test checks.
+    static let keyLists: [(place: String, keys: [String])] = [
+        ("root", rootKeys), ("module root", moduleKeys), ("case", caseKeys), ("module", moduleHeaderKeys),
+        ("system", systemKeys), ("system.model", modelKeys), ("policy", policyKeys), ("policy.evidence_head", evidenceHeadKeys),
+        ("policy.signers[]", signerKeys), ("case.template", templateKeys), ("uses[]", useEntryKeys), ("node", nodeKeys),
+        ("evidence source", sourceKeys), ("waiver", waiverKeys), ("choice", choiceKeys),
+    ]
 
     func loadWarrant(rootPath: String, parsed: ParsedFile, rootFromLibrary: Bool = false) -> LoadResult {
         let caseFolder = URL(fileURLWithPath: rootPath).standardizedFileURL.deletingLastPathComponent().path
@@ -459,7 +475,7 @@ public struct CaseLoader: Sendable {
             if let s = policy["signers"] { header.signers = readSigners(s, findings: &findings) }
         }
         if let t = c["template"], let tm = MappingReader(t, what: "`case.template`", findings: &findings) {
-            tm.reportUnknownKeys(allowed: ["name", "version"], findings: &findings)
+            tm.reportUnknownKeys(allowed: Self.templateKeys, findings: &findings)
             if let n = tm["name"], let name = MappingReader.string(n, what: "`case.template.name`", findings: &findings) {
                 header.template = TemplateOrigin(
                     name: name.value,
@@ -493,7 +509,7 @@ public struct CaseLoader: Sendable {
         var entries: [UseEntry] = []
         for item in items {
             if item.mapping != nil, let m = MappingReader(item, what: "an entry of `uses`", findings: &findings) {
-                m.reportUnknownKeys(allowed: ["path", "template", "with"], findings: &findings)
+                m.reportUnknownKeys(allowed: Self.useEntryKeys, findings: &findings)
                 var entry: UseEntry
                 if let t = m["template"], let name = MappingReader.string(t, what: "`template` (e.g. scheming/harm-control)", findings: &findings) {
                     guard TemplateLibrary.text(named: name.value) != nil else {
@@ -643,7 +659,7 @@ public struct CaseLoader: Sendable {
             f.dependsOn = MappingReader.references(v, what: "`depends_on` of '\(id)'", findings: &findings)
         }
         if only("waiver", [.assumption]), let v = m["waiver"], let w = MappingReader(v, what: "`waiver` of '\(id)'", findings: &findings) {
-            w.reportUnknownKeys(allowed: ["by", "reason", "until"], findings: &findings)
+            w.reportUnknownKeys(allowed: Self.waiverKeys, findings: &findings)
             var waiver = Waiver(by: nil, reason: nil, until: nil, location: v.location)
             waiver.by = w["by"].flatMap { MappingReader.string($0, what: "`waiver.by`", findings: &findings)?.value }
             waiver.reason = w["reason"].flatMap { MappingReader.string($0, what: "`waiver.reason`", findings: &findings)?.value }
@@ -659,7 +675,7 @@ public struct CaseLoader: Sendable {
         var signers: [TrustedSigner] = []
         for item in node.sequence ?? [node] {
             guard let m = MappingReader(item, what: what, findings: &findings) else { continue }
-            m.reportUnknownKeys(allowed: ["name", "key", "key_file"], findings: &findings)
+            m.reportUnknownKeys(allowed: Self.signerKeys, findings: &findings)
             guard let nameNode = m["name"], let name = MappingReader.string(nameNode, what: "a signer's `name`", findings: &findings) else {
                 findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: item.location,
                                         message: "a trusted signer needs a `name`", hint: "name the person or team the key belongs to"))
@@ -681,7 +697,7 @@ public struct CaseLoader: Sendable {
     /// `evidence_head: { records: N, id: HEX }`, as `warrant evidence head` prints it.
     func readPinnedHead(_ node: YAMLNode, findings: inout [Finding]) -> PinnedHead? {
         guard let head = MappingReader(node, what: "`case.policy.evidence_head` ({ records: N, id: HEX })", findings: &findings) else { return nil }
-        head.reportUnknownKeys(allowed: ["records", "id"], findings: &findings)
+        head.reportUnknownKeys(allowed: Self.evidenceHeadKeys, findings: &findings)
         let hint = "copy what `warrant evidence head --case CASE` prints"
         guard let r = head["records"], let i = head["id"] else {
             findings.append(Finding(rule: Rules.missingKey.id, severity: .error, location: node.location,
@@ -710,7 +726,7 @@ public struct CaseLoader: Sendable {
             spec.record = MappingReader.string(r, what: "`record` of '\(id)' (a record id)", findings: &findings)
         }
         if let s = m["source"], let source = MappingReader(s, what: "`source` of '\(id)'", findings: &findings) {
-            source.reportUnknownKeys(allowed: ["inspect", "lm_eval", "saebench", "saelens_eval", "kind", "file", "sha256"], findings: &findings)
+            source.reportUnknownKeys(allowed: Self.sourceKeys, findings: &findings)
             // The result files of evaluation tools, each derived again from the file at every check.
             let resultKeys: [(key: String, format: String, what: String)] = [
                 ("inspect", "inspect", "an Inspect log file"), ("lm_eval", "lm-eval", "an lm-evaluation-harness results_*.json"),
