@@ -60,6 +60,21 @@ struct SigningCLITests {
         #expect(changed.status == 1 && changed.stdout.contains("CHANGED case.yaml"), "\(changed.stdout)")
     }
 
+    @Test("evidence sign signs a record already stored (regression: it opened the store read-only)")
+    func signLater() throws {
+        let dir = try ScratchCopy(of: EvidenceCLITests.example)
+        _ = try CLI.run(["key", "generate", "--out", "red-team"], in: dir.url)
+        let add = try CLI.run(["evidence", "add", "--case", "case.yaml", "--kind", "red_team_report", "--metric", "upper_bound=0.003"], in: dir.url)
+        let id = try #require(add.stdout.split(separator: "\n").first.map(String.init))
+        let sign = try CLI.run(["evidence", "sign", String(id.prefix(12)), "--case", "case.yaml", "--key", "red-team.key", "--signer", "red-team"], in: dir.url)
+        #expect(sign.status == 0, "\(sign.stderr)")
+        let show = try CLI.run(["evidence", "show", "--case", "case.yaml", String(id.prefix(12))], in: dir.url)
+        #expect(show.stderr.contains("signed by red-team"), "\(show.stderr)")
+        let missing = try CLI.run(["evidence", "sign", String(id.prefix(12)), "--store", "none.sqlite", "--key", "red-team.key"], in: dir.url)
+        #expect(missing.status == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("none.sqlite")), "signing does not create a store")
+    }
+
     @Test("without the signer listed, the same record fails at release with E10 naming the key")
     func untrusted() throws {
         let dir = try ScratchCopy(of: EvidenceCLITests.example)

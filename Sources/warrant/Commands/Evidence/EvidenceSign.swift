@@ -25,7 +25,7 @@ struct EvidenceSign: ParsableCommand {
     }
 
     func run() throws {
-        let store = try storeOptions.open(create: false)
+        let store = try storeOptions.openExistingForWriting()
         guard let record = try orExit({ try store.record(id: id) }) else {
             printError("error: no record '\(id)' in \(store.path) (ids are hex; give at least 8 characters of one)")
             throw ExitCode(2)

@@ -19,6 +19,13 @@ struct StoreOptions: ParsableArguments {
         try Self.open(path: path, create: create)
     }
 
+    /// Opens a store that must already exist, for writing (a store opened only to read is
+    /// read-only): commands that add to records already stored, such as `evidence sign`.
+    func openExistingForWriting() throws -> EvidenceStore {
+        _ = try open(create: false)   // exit 2 with the reason when there is no store, or it is not one
+        return try open(create: true)
+    }
+
     /// Opens (by default creating) the store at `path`; failures are exit 2.
     static func open(path: String, create: Bool = true) throws -> EvidenceStore {
         try orExit { try EvidenceStore(path: path, create: create) }
