@@ -221,6 +221,13 @@ struct LIBRibFixtureTests {
         return (fixture, model, Matrix(fixture.inputs))
     }
 
+    /// The fixture's model with its folded basis and one forward pass over the inputs.
+    static func folded() throws -> (Fixture, MLP<Double>, LocalInteractionBasis, MLP<Double>.Forward) {
+        let (fixture, model, x) = try load()
+        let lib = try LocalInteractionBasis.compute(model, inputs: x, threshold: 1e-12, foldBias: true)
+        return (fixture, model, lib, model.forward(x))
+    }
+
     static func relativeDifference(_ a: Double, _ b: Double, scale: Double) -> Double { abs(a - b) / Swift.max(abs(b), scale) }
 
     @Test("Λ of every node layer, the constant direction's first, equals rib's to 1e-8 relative")
@@ -239,9 +246,7 @@ struct LIBRibFixtureTests {
 
     @Test("edges of every hidden transition equal rib's to 1e-8 relative")
     func edges() throws {
-        let (fixture, model, x) = try Self.load()
-        let lib = try LocalInteractionBasis.compute(model, inputs: x, threshold: 1e-12, foldBias: true)
-        let forward = model.forward(x)
+        let (fixture, model, lib, forward) = try Self.folded()
         for t in fixture.transitions {
             let e = lib.edges(model, forward: forward, layer: t.from)
             #expect(e.rows == t.edges.count && e.cols == t.edges.first?.count)
@@ -257,9 +262,7 @@ struct LIBRibFixtureTests {
 
     @Test("an edge ablation keeps the edges rib keeps (constant edges free) and gives rib's output")
     func edgeAblation() throws {
-        let (fixture, model, x) = try Self.load()
-        let lib = try LocalInteractionBasis.compute(model, inputs: x, threshold: 1e-12, foldBias: true)
-        let forward = model.forward(x)
+        let (fixture, model, lib, forward) = try Self.folded()
         for t in fixture.transitions {
             let e = lib.edges(model, forward: forward, layer: t.from)
             let kept = LIBRun.keptEdges(e, keeping: t.ablation.kept_non_constant_edges, constantFree: true)
