@@ -49,7 +49,7 @@ struct EvalLIB: ParsableCommand {
                 .run(producer: .current(), outputDirectory: output) { printError("  \($0)") }
         }
         for name in result.metrics.keys.sorted() {
-            print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(JSONValue.format(result.metrics[name]!.0))")
+            print("  \(name.padding(toLength: 44, withPad: " ", startingAt: 0)) \(DisplayNumber.format(result.metrics[name]!.0))")
         }
         print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))
         try options.store(result.record)

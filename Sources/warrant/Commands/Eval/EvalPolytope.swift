@@ -45,7 +45,7 @@ struct EvalPolytope: ParsableCommand {
         for name in ["regions", "unique_fraction", "singleton_fraction", "density_same_mean", "density_different_mean",
                      "prediction_change_to_peak", "scaling_crossings_mean", "purity_code", "purity_activation", "nmi_code", "nmi_activation"] {
             if let m = result.metrics[name] {
-                print("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(JSONValue.format((m.value * 1e6).rounded() / 1e6))")
+                print("  \(name.padding(toLength: 26, withPad: " ", startingAt: 0)) \(DisplayNumber.format(m.value))")
             }
         }
         print(String(format: "  (%.1f s)", Date().timeIntervalSince(start)))

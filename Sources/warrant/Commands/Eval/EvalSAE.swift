@@ -108,7 +108,7 @@ struct EvalSAE: ParsableCommand {
     func show(_ e: SAEEvaluation, since start: Date) {
         let shown = ["l0", "alive", "explained_variance", "mse", "kl", "ce_increase", "ce_score", "kl_score", "l2_ratio"]
         for name in shown + e.metrics.keys.sorted().filter({ $0.hasPrefix("downstream_mse.") }) {
-            if let v = e[name] { print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(JSONValue.format((v * 1e6).rounded() / 1e6))") }
+            if let v = e[name] { print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(DisplayNumber.format(v))") }
         }
         print(String(format: "  (%d held-out tokens, %.1f s)", e.tokens, Date().timeIntervalSince(start)))
     }
