@@ -90,7 +90,7 @@ public struct ArgumentGraph: Sendable {
     mutating func finish() {
         func candidates(countingDischarge: Bool) -> [Int] {
             nodes.indices.filter { i in
-                let named = referenced[i] && !(!countingDischarge && referencedByDischargeOnly.indices.contains(i) && referencedByDischargeOnly[i])
+                let named = referenced[i] && (countingDischarge || !referencedByDischargeOnly[i])
                 return !named && nodes[i].challenges.isEmpty && (isGSN2X || nodes[i].type != .defeater)
             }
         }
