@@ -266,11 +266,11 @@ case "sae":
         s.learningRate = 1e-3
         s.warmupSteps = 0
         s.steps = 200
-        var trainer = SAETrainer(settings: s, model: nil, layer: "input")
-        let (calibrated, _) = trainer.train(inputs: data)
+        var trainer = SAETrainer(settings: s, layer: "input")
+        let (calibrated, _) = trainer.train(activations: data)
         trainer.settings.steps = timedSteps
         let t0 = now()
-        let (_, terms) = trainer.train(inputs: data, initial: calibrated)
+        let (_, terms) = trainer.train(activations: data, initial: calibrated)
         let seconds = (now() - t0) / Double(timedSteps)
         let flops = 6.0 * Double(batch) * Double(d) * Double(n)
         print(String(format: "swift sae d=%d n=%d batch=%d  λ=%g  L0 %.1f  %.0f samples/s  %.4f s/step  %.1f effective GFLOP/s (6·B·d·n per step)",

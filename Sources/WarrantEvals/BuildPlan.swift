@@ -70,6 +70,8 @@ public struct BuildPlan {
         if let w = weights, loaded.scope.problem(dataFile: w) != nil { weights = nil }
         if let cfg = config, loaded.scope.problem(dataFile: cfg) != nil { config = nil }
         let modelSHA = weights.flatMap { try? Hashing.sha256Hex(fileAt: $0) }
+        // An unreadable config is the run's to report (with the loader's message).
+        let modelKind = config.flatMap { try? ModelKind.read(configPath: $0) }
         let maxAge = c.header?.maxEvidenceAge.flatMap { AgeParser.seconds($0.value) }
         var items: [Item] = []
         var plannedLogs: Set<String> = []
@@ -85,10 +87,12 @@ public struct BuildPlan {
             var recipe = EvidenceAssessor.json(recipeNode)
             let method = recipe.removeValue(forKey: "method")?.string ?? ""
             let reason: Reason
-            if !["sae", "lib", "polytope"].contains(method) {
-                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (sae, lib and polytope are built in)")
+            if Evaluations.named(method) == nil {
+                reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (built in: \(Evaluations.names))")
             } else if config == nil || modelSHA == nil {
                 reason = .unsupported("`case.system.model.path` must name the model's weights, with its config beside it (model.json) or in `config`")
+            } else if let kind = modelKind, let evaluation = Evaluations.named(method), let why = evaluation.refusal(for: kind) {
+                reason = .unsupported(why)
             } else {
                 let candidates = store.flatMap { try? $0.records(method: method) } ?? []
                 switch RecordMatcher.match(method: method, configuration: recipe, modelSHA256: modelSHA,
@@ -109,9 +113,7 @@ public struct BuildPlan {
     /// The version of each built-in method's implementation, as its records carry it;
     /// checking passes these to ``RecordMatcher`` too, so a record of an older version is
     /// stale for the gate exactly when `build` would re-run it.
-    public static let methodVersions: [String: String] = [
-        "sae": SAERun.methodVersion, "lib": LIBRun.methodVersion, "polytope": PolytopeRun.methodVersion,
-    ]
+    public static var methodVersions: [String: String] { Evaluations.versions }
 
     /// An Inspect log named by `source: { inspect: }`: imported when the store has no record
     /// of it. The log is a result Warrant cannot reproduce, so a record about other weights

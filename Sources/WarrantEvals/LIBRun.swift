@@ -217,6 +217,7 @@ public struct LIBRun {
     /// `lib.safetensors` (Float64), and the record names the file with its SHA-256.
     public func run(producer: EvidenceRecord.Producer, outputDirectory: String? = nil,
                     progress: (String) -> Void = { _ in }) throws -> (metrics: [String: (Double, String)], record: EvidenceRecord) {
+        try Evaluations.requireSupported(Self.self, configPath: modelConfigPath)
         let floatModel = try MLP<Float>.load(configPath: modelConfigPath)
         let model = try MLP<Double>.load(configPath: modelConfigPath)
         let data = try EvaluationData.load(model: floatModel, configPath: modelConfigPath, dataPath: dataPath)

@@ -43,6 +43,7 @@ public struct PolytopeRun {
     }
 
     public func run(producer: EvidenceRecord.Producer, progress: (Int, Int) -> Void = { _, _ in }) throws -> Result {
+        try Evaluations.requireSupported(Self.self, configPath: modelConfigPath)
         let model = try MLP<Double>.load(configPath: modelConfigPath)
         let floatModel = try MLP<Float>.load(configPath: modelConfigPath)
         let data = try EvaluationData.load(model: floatModel, configPath: modelConfigPath, dataPath: dataPath)

@@ -35,8 +35,8 @@ public enum BuiltInRecipes {
         .init("seed", .integer(seedRange), default: "0", help: "the seed that draws the pairs"),
     ])
 
-    /// Every built-in method's schema, by method name.
-    public static let schemas: [String: RecipeSchema] = ["sae": sae, "lib": lib, "polytope": polytope]
+    /// Every built-in method's schema, by method name (from the registry, ``Evaluations``).
+    public static var schemas: [String: RecipeSchema] { Evaluations.schemas }
 
     /// A recipe value that is not what the schema allows (reached only when a recipe was
     /// not checked at load).

@@ -47,16 +47,8 @@ public enum SAEMetrics {
         Kernels.crossEntropy(logits, labels: labels).loss
     }
 
-    /// Hidden activations after `layer` (the downstream hooks of e2e+ds).
-    public static func laterLayers(after layer: String, in model: MLP<Float>) -> [String] {
-        let names = model.config.activationNames.filter { $0.hasPrefix("hidden.") && !$0.hasSuffix(".pre") }
-        guard let start = names.firstIndex(of: layer) else { return layer == "input" ? names : [] }
-        return Array(names[(start + 1)...])
-    }
-
-    /// Evaluates an SAE on `inputs` (model inputs) with `labels` for cross-entropy, splicing
-    /// it in at `layer`. Without a model, only the reconstruction metrics are computed, on
-    /// `inputs` taken as the activations.
+    /// Evaluates an SAE at `layer` of `model` on `inputs` (held-out model inputs), with
+    /// `labels` (one per position) for cross-entropy, splicing the reconstruction in.
     ///
     /// `alive` and `dead` count features over `trainingWindow` (model inputs from the
     /// training data), as the reference counts them over a window of training tokens; the
@@ -64,9 +56,28 @@ public enum SAEMetrics {
     /// training window only the held-out counts are given. A ratio whose denominator is
     /// zero (no variance, an ablation that changes nothing) is NaN with its definition saying
     /// why: an undefined score is never reported as a perfect one.
-    public static func evaluate<SAE: ActivationAutoencoder>(_ sae: SAE, model: MLP<Float>?, layer: String,
-                                inputs: Matrix<Float>, labels: [Int]?, trainingWindow: Matrix<Float>? = nil,
-                                bootstrap: Bootstrap? = Bootstrap()) -> SAEEvaluation {
+    public static func evaluate<SAE: ActivationAutoencoder, Model: HookedModel>(
+        _ sae: SAE, model: Model, layer: String, inputs: Model.Inputs, labels: [Int]?,
+        trainingWindow: Model.Inputs? = nil, bootstrap: Bootstrap? = Bootstrap()
+    ) -> SAEEvaluation {
+        let clean = model.forward(inputs, replacing: [:])
+        let window = trainingWindow.flatMap { $0.exampleCount > 0 ? model.forward($0, replacing: [:])[hook: layer] : nil }
+        return evaluate(sae, activations: clean[hook: layer] ?? Matrix(rows: 0, cols: 0), trainingWindow: window, bootstrap: bootstrap,
+                        spliced: (model, inputs, clean, layer), labels: labels)
+    }
+
+    /// The reconstruction and sparsity metrics of an SAE on activations alone (one row per
+    /// token), without a model; `trainingWindow` holds training activations for `alive`.
+    public static func evaluate<SAE: ActivationAutoencoder>(_ sae: SAE, activations: Matrix<Float>, trainingWindow: Matrix<Float>? = nil,
+                                                           bootstrap: Bootstrap? = Bootstrap()) -> SAEEvaluation {
+        evaluate(sae, activations: activations, trainingWindow: trainingWindow, bootstrap: bootstrap,
+                 spliced: (model: MLP<Float>, inputs: Matrix<Float>, clean: MLP<Float>.Forward, layer: String)?.none, labels: nil)
+    }
+
+    static func evaluate<SAE: ActivationAutoencoder, Model: HookedModel>(
+        _ sae: SAE, activations a: Matrix<Float>, trainingWindow: Matrix<Float>?, bootstrap: Bootstrap?,
+        spliced context: (model: Model, inputs: Model.Inputs, clean: Model.Pass, layer: String)?, labels: [Int]?
+    ) -> SAEEvaluation {
         var e = SAEEvaluation()
         // Per-token terms of the metrics that are means or ratios over tokens, for intervals.
         var samples: [String: Bootstrap.Statistic] = [:]
@@ -87,8 +98,6 @@ public enum SAEMetrics {
                 put(name, .nan, definition + " (undefined: \(why))")
             }
         }
-        let clean = model?.forward(inputs)
-        let a = clean.flatMap { $0[layer] } ?? inputs
         let (recon, c) = sae.reconstruct(a)
         let nTok = a.rows, d = a.cols, n = sae.dictionarySize
         e.tokens = nTok
@@ -111,8 +120,7 @@ public enum SAEMetrics {
         put("alive_heldout", Double(aliveHeldOut), "alive.active_at_least_once_over_\(nTok)_heldout_tokens")
         put("dead_heldout", Double(n - aliveHeldOut), "dead.never_active_over_\(nTok)_heldout_tokens")
         if let window = trainingWindow, window.rows > 0 {
-            let activations = model.flatMap { $0.forward(window)[layer] } ?? window
-            let alive = aliveFeatures(sae.reconstruct(activations).codes)
+            let alive = aliveFeatures(sae.reconstruct(window).codes)
             put("alive", Double(alive), "alive.active_at_least_once_over_\(window.rows)_training_tokens")
             put("dead", Double(n - alive), "dead.never_active_over_\(window.rows)_training_tokens")
         }
@@ -185,22 +193,22 @@ public enum SAEMetrics {
               why: "the reconstruction is orthogonal to the input on average")
         put("l2_ratio", ratioSum / Double(nTok), "l2_ratio.mean_t |xhat_t| / |x_t| (norms below 1e-4 taken as 1)")
 
-        guard let model, let clean else { return withIntervals() }
+        guard let (model, inputs, clean, layer) = context else { return withIntervals() }
         let spliced = model.forward(inputs, replacing: [layer: recon])
         let ablated = model.forward(inputs, replacing: [layer: Matrix(rows: a.rows, cols: a.cols)])
-        let (klSAE, _) = klDivergence(original: clean.output, new: spliced.output)
-        let (klAbl, _) = klDivergence(original: clean.output, new: ablated.output)
+        let (klSAE, _) = klDivergence(original: clean.logits, new: spliced.logits)
+        let (klAbl, _) = klDivergence(original: clean.logits, new: ablated.logits)
         put("kl", klSAE, "kl.mean_t KL(p_original || p_spliced)")
         put("kl_ablation", klAbl, "kl.mean_t KL(p_original || p_zero_ablated)")
         ratio("kl_score", klAbl - klSAE, klAbl, "kl_score.(KL_ablation - KL_sae) / KL_ablation",
               why: "zero-ablating the layer does not change the output (KL_ablation = 0)")
         var distance = 0.0
-        let lp = Kernels.logSoftmax(clean.output), lq = Kernels.logSoftmax(spliced.output), la = Kernels.logSoftmax(ablated.output)
+        let lp = Kernels.logSoftmax(clean.logits), lq = Kernels.logSoftmax(spliced.logits), la = Kernels.logSoftmax(ablated.logits)
         for k in 0..<lp.count { distance += abs(exp(lp.storage[k]) - exp(lq.storage[k])) }
         put("statistical_distance", distance / 2 / Double(nTok), "statistical_distance.mean_t 1/2 sum_v |p_original(v) - p_spliced(v)|")
         let v = lp.cols
         var klTerms = [Double](repeating: 0, count: nTok), klAblTerms = klTerms, distanceTerms = klTerms, top1Terms = klTerms
-        let cleanTop = Kernels.argmaxRows(clean.output), splicedTop = Kernels.argmaxRows(spliced.output)
+        let cleanTop = Kernels.argmaxRows(clean.logits), splicedTop = Kernels.argmaxRows(spliced.logits)
         for t in 0..<nTok {
             for j in 0..<v {
                 let k = t * v + j, p = exp(lp.storage[k])
@@ -214,11 +222,11 @@ public enum SAEMetrics {
         samples["kl_score"] = .ratio(numerator: zip(klAblTerms, klTerms).map { $0 - $1 }, denominator: klAblTerms, map: { $0 })
         samples["statistical_distance"] = .mean(distanceTerms)
         samples["top1_consistency"] = .mean(top1Terms)
-        let top1 = zip(Kernels.argmaxRows(clean.output), Kernels.argmaxRows(spliced.output)).filter { $0 == $1 }.count
+        let top1 = zip(Kernels.argmaxRows(clean.logits), Kernels.argmaxRows(spliced.logits)).filter { $0 == $1 }.count
         put("top1_consistency", Double(top1) / Double(nTok), "top1.fraction_of_tokens_with_equal_argmax")
         if let labels {
-            let ce = crossEntropy(clean.output, labels: labels), ceSAE = crossEntropy(spliced.output, labels: labels)
-            let ceAbl = crossEntropy(ablated.output, labels: labels)
+            let ce = crossEntropy(clean.logits, labels: labels), ceSAE = crossEntropy(spliced.logits, labels: labels)
+            let ceAbl = crossEntropy(ablated.logits, labels: labels)
             put("ce_clean", ce, "ce.mean_t -log p(label)")
             put("ce_sae", ceSAE, "ce.mean_t -log p_spliced(label)")
             put("ce_ablation", ceAbl, "ce.mean_t -log p_zero_ablated(label)")
@@ -235,8 +243,8 @@ public enum SAEMetrics {
             samples["ce_score"] = .ratio(numerator: zip(ceAblTerms, ceSAETerms).map { $0 - $1 },
                                          denominator: zip(ceAblTerms, ceTerms).map { $0 - $1 }, map: { $0 })
         }
-        for name in laterLayers(after: layer, in: model) {
-            guard let o = clean[name], let s = spliced[name] else { continue }
+        for name in model.downstreamHooks(after: layer) {
+            guard let o = clean[hook: name], let s = spliced[hook: name] else { continue }
             var err = 0.0
             var terms = [Double](repeating: 0, count: o.rows)
             for k in 0..<o.count { let v = Double(o.storage[k] - s.storage[k]); err += v * v; terms[k / o.cols] += v * v / Double(o.cols) }

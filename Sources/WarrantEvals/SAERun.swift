@@ -26,14 +26,6 @@ public struct SAERun {
         self.dataPath = dataPath
     }
 
-    public struct Data: Sendable {
-        public var train: Matrix<Float>
-        public var test: Matrix<Float>
-        public var testLabels: [Int]?
-        public var name: String
-        public var sha256: String
-    }
-
     public enum RunError: Error, CustomStringConvertible {
         case noData(String)
         case badLayer(String, [String])
@@ -45,12 +37,17 @@ public struct SAERun {
         }
     }
 
-    /// The training and held-out data, in the Float32 the SAE computes in
+    /// The held-out and training inputs, in the Float32 the SAE computes in
     /// (``EvaluationData`` decides which they are).
-    public func data(for model: MLP<Float>) throws -> Data {
-        let d = try EvaluationData.load(model: model, configPath: modelConfigPath, dataPath: dataPath)
-        return Data(train: d.train.converted(to: Float.self), test: d.test.converted(to: Float.self), testLabels: d.testLabels,
-                    name: d.name, sha256: d.sha256)
+    struct Inputs {
+        var train: Matrix<Float>
+        var test: Matrix<Float>
+        var data: EvaluationData
+        init(_ data: EvaluationData) {
+            self.data = data
+            train = data.train.converted(to: Float.self)
+            test = data.test.converted(to: Float.self)
+        }
     }
 
     public struct Result {
@@ -70,17 +67,17 @@ public struct SAERun {
         guard model.config.activationNames.contains(layer), layer != "logits" else {
             throw RunError.badLayer(layer, model.config.activationNames.filter { $0 != "logits" })
         }
-        let data = try data(for: model)
-        let trainer = SAETrainer(settings: settings, model: model, layer: layer)
-        let (sae, _) = trainer.train(inputs: data.train, progressEvery: max(1, settings.steps / 50), progress: progress)
+        let data = Inputs(try EvaluationData.load(model: model, configPath: modelConfigPath, dataPath: dataPath))
+        let (sae, _) = SAETrainer(settings: settings, layer: layer)
+            .train(model: model, inputs: data.train, progressEvery: max(1, settings.steps / 50), progress: progress)
         var result = try finish(sae, model: model, data: data, outputDirectory: outputDirectory, producer: producer, trained: true)
         guard settings.seeds > 1 else { return result }
         var evaluations = [result.evaluation]
         for k in 1..<settings.seeds {
             var other = settings
             other.seed = settings.seed &+ UInt64(k)
-            let (otherSAE, _) = SAETrainer(settings: other, model: model, layer: layer).train(inputs: data.train, progressEvery: max(1, settings.steps / 50))
-            evaluations.append(SAEMetrics.evaluate(otherSAE, model: model, layer: layer, inputs: data.test, labels: data.testLabels,
+            let (otherSAE, _) = SAETrainer(settings: other, layer: layer).train(model: model, inputs: data.train, progressEvery: max(1, settings.steps / 50))
+            evaluations.append(SAEMetrics.evaluate(otherSAE, model: model, layer: layer, inputs: data.test, labels: data.data.testLabels,
                                                    trainingWindow: data.train, bootstrap: nil))
         }
         for (name, m) in result.evaluation.metrics {
@@ -118,9 +115,8 @@ public struct SAERun {
         guard sae.inputDimension == width else {
             throw RunError.noData("the SAE in \(saeDirectory) reads \(sae.inputDimension)-wide activations, but `\(layer)` of the model is \(width) wide")
         }
-        let run = SAERun(modelConfigPath: modelConfigPath, layer: layer, settings: SAETrainingSettings(), dataPath: dataPath)
-        let data = try run.data(for: model)
-        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels, trainingWindow: data.train)
+        let data = Inputs(try EvaluationData.load(model: model, configPath: modelConfigPath, dataPath: dataPath))
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.data.testLabels, trainingWindow: data.train)
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration
         record.title = "\(sae.architecture.rawValue) SAE (SAELens layout, \(sae.dictionarySize) features) from \((saeDirectory as NSString).lastPathComponent) on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
@@ -134,7 +130,7 @@ public struct SAERun {
         configuration["intervals"] = Bootstrap().recordConfiguration
         if let dataPath { configuration["data"] = .string(dataPath) }
         record.configuration = configuration
-        record.dataset = .init(name: data.name, sha256: data.sha256)
+        record.dataset = .init(name: data.data.name, sha256: data.data.sha256)
         for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, interval: m.interval, definition: m.definition) }
         for file in ["sae_weights.safetensors", "cfg.json"] {
             let path = saeDirectory + "/" + file
@@ -143,9 +139,9 @@ public struct SAERun {
         return (record, evaluation, sae)
     }
 
-    func finish(_ sae: SparseAutoencoder, model: MLP<Float>, data: Data, outputDirectory: String,
+    func finish(_ sae: SparseAutoencoder, model: MLP<Float>, data: Inputs, outputDirectory: String,
                 producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
-        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels, trainingWindow: data.train)
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.data.testLabels, trainingWindow: data.train)
         if trained { try sae.write(to: outputDirectory, hookName: layer, metadata: ["warrant_loss": .string(settings.loss.rawValue)]) }
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration
@@ -154,7 +150,7 @@ public struct SAERun {
         record.method = .init(name: "sae", version: Self.methodVersion)
         record.provenance = .derived
         record.configuration = configuration(trained: trained, saeDirectory: outputDirectory)
-        record.dataset = .init(name: data.name, sha256: data.sha256)
+        record.dataset = .init(name: data.data.name, sha256: data.data.sha256)
         for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, interval: m.interval, definition: m.definition) }
         for file in ["sae_weights.safetensors", "cfg.json"] {
             let path = outputDirectory + "/" + file

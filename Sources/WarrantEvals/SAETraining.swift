@@ -69,17 +69,15 @@ public struct SAELossTerms: Sendable {
     public var l0 = 0.0
 }
 
-/// Trains an SAE on a layer of an MLP (or, for `local`, on activations alone).
+/// Trains an SAE on a hook of a model (``HookedModel``: an MLP, a transformer), or, for
+/// `local`, on activations alone.
 public struct SAETrainer {
     public var settings: SAETrainingSettings
-    /// The frozen model, for e2e losses.
-    public var model: MLP<Float>?
-    /// The activation the SAE reads and replaces (`hidden.0`, `input`, ...).
+    /// The hook the SAE reads and replaces (`hidden.0`, `input`, `blocks.1.hook_resid_pre`, ...).
     public var layer: String
 
-    public init(settings: SAETrainingSettings, model: MLP<Float>?, layer: String) {
+    public init(settings: SAETrainingSettings, layer: String) {
         self.settings = settings
-        self.model = model
         self.layer = layer
     }
 
@@ -91,34 +89,77 @@ public struct SAETrainer {
         var bd: [Float]
     }
 
-    /// Trains from `inputs`: model inputs for e2e losses, or the activations themselves when
-    /// `model` is nil (local only). `progress` is called every `progressEvery` steps.
-    /// `initial` continues training an SAE instead of starting from the seeded initialisation.
-    public func train(inputs: Matrix<Float>, initial: SparseAutoencoder? = nil, progressEvery: Int = 100,
+    /// What an e2e loss needs of one batch: the frozen model, the batch's examples, and the
+    /// original model's logits and downstream activations at the batch's positions.
+    struct EndToEndBatch<Model: DifferentiableHookedModel> {
+        var model: Model
+        var inputs: Model.Inputs
+        var cleanLogits: Matrix<Float>
+        /// The original activations at each downstream hook (e2e+ds), in forward order.
+        var cleanDownstream: [(hook: String, activation: Matrix<Float>)]
+    }
+
+    /// Trains on the activations at ``layer`` of `inputs` (the model's inputs; a batch is
+    /// `batchSize` examples, all of their positions). `progress` is called every
+    /// `progressEvery` steps. `initial` continues training an SAE instead of starting from
+    /// the seeded initialisation.
+    public func train<Model: DifferentiableHookedModel>(model: Model, inputs: Model.Inputs, initial: SparseAutoencoder? = nil, progressEvery: Int = 100,
+                                          progress: (Int, SAELossTerms) -> Void = { _, _ in }) -> (SparseAutoencoder, SAELossTerms) {
+        let clean = model.forward(inputs, replacing: [:])
+        let activations = clean[hook: layer] ?? Matrix(rows: 0, cols: 0)
+        let downstream = settings.loss == .e2eDownstream ? model.downstreamHooks(after: layer) : []
+        let positions = inputs.positionsPerExample
+        return train(activations: activations, examples: inputs.exampleCount, positions: positions, initial: initial,
+                     progressEvery: progressEvery, progress: progress) { examples -> EndToEndBatch<Model>? in
+            guard settings.loss != .local else { return nil }
+            let rows = SAETrainer.positionRows(of: examples, positions: positions)
+            let cleanDownstream = downstream.compactMap { name in clean[hook: name].map { (name, $0.gatherRows(rows)) } }
+            return EndToEndBatch(model: model, inputs: inputs.examples(examples), cleanLogits: clean.logits.gatherRows(rows),
+                                 cleanDownstream: cleanDownstream)
+        }
+    }
+
+    /// Trains a `local` SAE on activations themselves (one row per token), without a model.
+    public func train(activations: Matrix<Float>, initial: SparseAutoencoder? = nil, progressEvery: Int = 100,
                       progress: (Int, SAELossTerms) -> Void = { _, _ in }) -> (SparseAutoencoder, SAELossTerms) {
-        precondition(model != nil || settings.loss == .local, "e2e losses need the model")
+        precondition(settings.loss == .local, "e2e losses need the model")
+        return train(activations: activations, examples: activations.rows, positions: 1, initial: initial,
+                     progressEvery: progressEvery, progress: progress) { _ -> EndToEndBatch<MLP<Float>>? in nil }
+    }
+
+    /// The rows of an activation that belong to `examples`: every position of each, in order.
+    static func positionRows(of examples: [Int], positions: Int) -> [Int] {
+        guard positions != 1 else { return examples }
+        var rows: [Int] = []
+        rows.reserveCapacity(examples.count * positions)
+        for e in examples { for t in 0..<positions { rows.append(e * positions + t) } }
+        return rows
+    }
+
+    /// The training loop: batches of `batchSize` examples (shuffled each epoch), the loss
+    /// and its gradients, global-norm clipping, Adam at the scheduled rate.
+    func train<Model: DifferentiableHookedModel>(activations: Matrix<Float>, examples exampleCount: Int, positions: Int, initial: SparseAutoencoder?,
+                                   progressEvery: Int, progress: (Int, SAELossTerms) -> Void,
+                                   endToEnd: ([Int]) -> EndToEndBatch<Model>?) -> (SparseAutoencoder, SAELossTerms) {
         var g = SeededGenerator(seed: settings.seed)
-        // Activations of the layer (and, for e2e, the original logits and downstream activations).
-        let clean = model?.forward(inputs)
-        let activations = clean.map { $0[layer]! } ?? inputs
         let d = activations.cols, n = settings.dictionarySize
         var sae = initial ?? SparseAutoencoder.initialized(inputDimension: d, dictionarySize: n, generator: &g)
         var p = Parameters(we: sae.encoderWeight, be: sae.encoderBias, wdRows: sae.decoderWeight.transposed, bd: sae.decoderBias)
         var adam = Adam<Float>(learningRate: settings.learningRate)
         let schedule = settings.schedule
-        var order = Array(0..<inputs.rows)
+        var order = Array(0..<exampleCount)
         var cursor = order.count
-        let batch = min(settings.batchSize, inputs.rows)
+        let batch = min(settings.batchSize, exampleCount)
         var last = SAELossTerms()
         for step in 0..<settings.steps {
             if cursor + batch > order.count {
                 g.shuffle(&order)
                 cursor = 0
             }
-            let rows = Array(order[cursor..<(cursor + batch)])
+            let examples = Array(order[cursor..<(cursor + batch)])
             cursor += batch
-            let a = activations.gatherRows(rows)
-            let (terms, grads) = lossAndGradients(p, a: a, rows: rows, inputs: inputs, clean: clean)
+            let a = activations.gatherRows(Self.positionRows(of: examples, positions: positions))
+            let (terms, grads) = lossAndGradients(p, a: a, endToEnd: endToEnd(examples))
             last = terms
             // Clip by global norm, then Adam at the scheduled rate.
             var all = [grads.we.storage, grads.be, grads.wdRows.storage, grads.bd]
@@ -141,9 +182,14 @@ public struct SAETrainer {
         return (sae, last)
     }
 
-    /// Loss terms and gradients for one batch `a` (the layer's activations for `rows`).
-    func lossAndGradients(_ p: Parameters, a: Matrix<Float>, rows: [Int], inputs: Matrix<Float>,
-                          clean: MLP<Float>.Forward?) -> (SAELossTerms, Parameters) {
+    /// Loss terms and gradients of the local loss for one batch of activations `a`.
+    func lossAndGradients(_ p: Parameters, a: Matrix<Float>) -> (SAELossTerms, Parameters) {
+        lossAndGradients(p, a: a, endToEnd: EndToEndBatch<MLP<Float>>?.none)
+    }
+
+    /// Loss terms and gradients for one batch `a` (the hook's activations at the batch's
+    /// positions); `endToEnd` carries what the e2e losses need.
+    func lossAndGradients<Model: DifferentiableHookedModel>(_ p: Parameters, a: Matrix<Float>, endToEnd: EndToEndBatch<Model>?) -> (SAELossTerms, Parameters) {
         let nTok = a.rows, d = a.cols, n = p.we.rows
         // Forward: pre-activations (one dense GEMM), then the active codes as a sparse
         // row list (CSR) so that everything after touches only active features.
@@ -181,38 +227,29 @@ public struct SAETrainer {
 
         // The gradient with respect to the reconstruction.
         var dRecon: Matrix<Float>
-        switch settings.loss {
-        case .local:
+        if let batch = endToEnd, settings.loss != .local {
+            let spliced = batch.model.forward(batch.inputs, replacing: [layer: recon])
+            let klWeight = settings.loss == .e2e ? 1.0 : 0.5
+            let (kl, dLogits) = SAEMetrics.klDivergence(original: batch.cleanLogits, new: spliced.logits, scale: klWeight)
+            terms.kl = kl
+            var extra: [String: Matrix<Float>] = [:]
+            let later = batch.cleanDownstream
+            for (name, ok) in later {
+                guard var dk = spliced[hook: name] else { continue }
+                dk.withUnsafeMutableBufferPointer { r in ok.withUnsafeBufferPointer { o in for k in r.indices { r[k] -= o[k] } } }
+                let mse = Double(Kernels.dot(dk.storage, dk.storage)) / Double(dk.count)
+                terms.downstream += settings.beta / Double(later.count) * mse
+                let s = Float(settings.beta / Double(later.count) * 2 / Double(dk.count))
+                dk.withUnsafeMutableBufferPointer { r in for k in r.indices { r[k] *= s } }
+                extra[name] = dk
+            }
+            dRecon = batch.model.gradient(at: layer, of: spliced, gradLogits: dLogits, injecting: extra)
+            terms.total = klWeight * terms.kl + terms.sparsity + terms.downstream
+        } else {
             dRecon = diff
             let s = Float(2.0 / Double(nTok * d))
             dRecon.withUnsafeMutableBufferPointer { r in for k in r.indices { r[k] *= s } }
             terms.total = terms.mse + terms.sparsity
-        case .e2e, .e2eDownstream:
-            let model = model!, clean = clean!
-            let x = inputs.gatherRows(rows)
-            let spliced = model.forward(x, replacing: [layer: recon])
-            let original = clean.output.gatherRows(rows)
-            let klWeight = settings.loss == .e2e ? 1.0 : 0.5
-            let (kl, dLogits) = SAEMetrics.klDivergence(original: original, new: spliced.output, scale: klWeight)
-            terms.kl = kl
-            var extra: [String: Matrix<Float>] = [:]
-            if settings.loss == .e2eDownstream {
-                let later = SAEMetrics.laterLayers(after: layer, in: model)
-                for name in later {
-                    var dk = spliced[name]!
-                    let ok = clean[name]!.gatherRows(rows)
-                    dk.withUnsafeMutableBufferPointer { r in ok.withUnsafeBufferPointer { o in for k in r.indices { r[k] -= o[k] } } }
-                    let mse = Double(Kernels.dot(dk.storage, dk.storage)) / Double(dk.count)
-                    terms.downstream += settings.beta / Double(later.count) * mse
-                    let s = Float(settings.beta / Double(later.count) * 2 / Double(dk.count))
-                    dk.withUnsafeMutableBufferPointer { r in for k in r.indices { r[k] *= s } }
-                    extra[name] = dk
-                }
-            }
-            let grads = model.backward(spliced, gradOutput: dLogits, activationGradients: [layer], parameters: false,
-                                       injecting: extra)
-            dRecon = grads.activations[layer]!
-            terms.total = klWeight * terms.kl + terms.sparsity + terms.downstream
         }
 
         // Back through the SAE, touching only active features.

@@ -128,9 +128,13 @@ public struct EvidenceRecord: Sendable, Hashable {
     public var effectiveProvenance: Provenance {
         if provenance == .asserted { return .asserted }
         if source?["sha256"]?.string != nil { return .derived }
-        if producer.tool == "warrant", let m = method?.name, ["sae", "lib", "polytope"].contains(m) { return .derived }
+        if producer.tool == "warrant", let m = method?.name, Self.reproducibleMethods.contains(m) { return .derived }
         return .asserted
     }
+
+    /// The methods of Warrant's built-in evaluations, which it can run again from a record's
+    /// configuration (WarrantEvals' registry, `Evaluations.all`; a test keeps the two equal).
+    public static let reproducibleMethods: Set<String> = ["sae", "lib", "polytope"]
 
     /// The time the evidence was obtained, by which its age is judged: for a record
     /// imported from a file (its `source` names a type or a file hash, e.g. an Inspect log),

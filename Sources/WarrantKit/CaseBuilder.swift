@@ -178,26 +178,18 @@ public struct CaseBuilder {
             events(.message(node: item.node, text: "importing the \(format.fileName) \(log) as \(options.kind)"))
             return try ResultFileImporter.record(fromFileAt: log, format: format, options: options, producer: producer)
         }
-        guard let config = plan.modelConfigPath else { throw Failure.unsupported(item) }
-        switch item.method {
-        case "lib":
-            let run = try BuildPlan.libRun(item.recipe, modelConfigPath: config)
-            return try run.run(producer: producer, outputDirectory: artifacts(for: item)) {
-                events(.message(node: item.node, text: $0))
-            }.record
-        case "polytope":
-            let run = try BuildPlan.polytopeRun(item.recipe, modelConfigPath: config)
-            events(.started(node: item.node, label: "\(item.node) (polytope)", total: 2 * run.pairs))
-            defer { events(.ended) }
-            return try run.run(producer: producer) { done, total in events(.step(done: done, detail: "\(done)/\(total) paths")) }.record
-        default:
-            let (layer, settings) = try BuildPlan.saeSettings(item.recipe)
-            let run = SAERun(modelConfigPath: config, layer: layer, settings: settings)
-            events(.started(node: item.node, label: "\(item.node) (\(settings.loss.rawValue) SAE)", total: settings.steps))
-            defer { events(.ended) }
-            return try run.run(outputDirectory: artifacts(for: item), producer: producer) { step, terms in
-                events(.step(done: step, detail: String(format: "loss %.4f  L0 %.1f", terms.total, terms.l0)))
-            }.record
+        guard let config = plan.modelConfigPath, let method = Evaluations.named(item.method) else { throw Failure.unsupported(item) }
+        return try withoutActuallyEscaping(events) { events in
+            let context = EvaluationContext(recipe: item.recipe, modelConfigPath: config, artifactsDirectory: artifacts(for: item),
+                                            producer: producer, label: item.node) { event in
+                switch event {
+                case .started(let label, let total): events(.started(node: item.node, label: label, total: total))
+                case .step(let done, let detail): events(.step(done: done, detail: detail))
+                case .ended: events(.ended)
+                case .message(let text): events(.message(node: item.node, text: text))
+                }
+            }
+            return try method.run(context)
         }
     }
 }

@@ -59,21 +59,43 @@ public struct MLPConfig: Sendable, Equatable {
     /// The names of the activations a forward pass produces: `input`, then for each
     /// hidden layer `hidden.i.pre` (before the activation) and `hidden.i`, and `logits`.
     public var activationNames: [String] {
-        var names = ["input"]
-        for i in layers.indices {
-            if i + 1 == layers.count { names.append("logits") } else { names += ["hidden.\(i).pre", "hidden.\(i)"] }
-        }
-        return names
+        MLPHook.all(layerCount: layers.count).map(\.description)
     }
 
     /// The width of a named activation, or nil when the model has no such activation.
     public func width(of activation: String) -> Int? {
-        if activation == "input" { return layers.first?.inputs }
-        if activation == "logits" { return layers.last?.outputs }
-        let parts = activation.split(separator: ".")
-        guard parts.count >= 2, parts.count <= 3, parts[0] == "hidden", let i = Int(parts[1]), i >= 0, i + 1 < layers.count,
-              parts.count == 2 || parts[2] == "pre" else { return nil }
-        return layers[i].outputs
+        switch MLPHook(activation, layerCount: layers.count) {
+        case .input?: return layers.first?.inputs
+        case .logits?: return layers.last?.outputs
+        case .preActivation(let i)?, .hidden(let i)?: return layers[i].outputs
+        case nil: return nil
+        }
+    }
+
+    /// Reads a model config (Warrant's model.json, at most 1 MiB) without its weights.
+    public static func load(configPath: String) throws(ModelError) -> MLPConfig {
+        let bytes: [UInt8]
+        do {
+            bytes = try RegularFile.read(configPath, limit: 1 << 20)
+        } catch {
+            throw .invalidConfig("\(error)")
+        }
+        let value: JSONValue
+        do { value = try JSONValue.parse(bytes) } catch { throw .invalidConfig("\(configPath) is not JSON: \(error)") }
+        return try MLPConfig.parse(value)
+    }
+
+    /// The architecture in a few words: `ReLU MLP 226-512-512-113`.
+    public var architecture: String {
+        let kinds = Set(layers.dropLast().map(\.activation)).sorted { $0.rawValue < $1.rawValue }
+        let names = kinds.map { $0 == .relu ? "ReLU" : $0 == .gelu ? "GELU" : "linear" }.joined(separator: "/")
+        let sizes = ([layers.first?.inputs ?? 0] + layers.map(\.outputs)).map(String.init).joined(separator: "-")
+        return "\(names.isEmpty ? "linear" : names) MLP \(sizes)"
+    }
+
+    /// An MLP; piecewise linear when every hidden layer is ReLU.
+    public var traits: ModelTraits {
+        layers.dropLast().allSatisfy { $0.activation == .relu } ? [.mlp, .piecewiseLinear] : [.mlp]
     }
 
     public var json: JSONValue {
@@ -185,15 +207,7 @@ public struct MLP<T: BLASScalar>: Sendable {
 
     /// Loads a config file and the weights it names (relative to it).
     public static func load(configPath: String) throws(ModelError) -> MLP {
-        let bytes: [UInt8]
-        do {
-            bytes = try RegularFile.read(configPath, limit: 1 << 20)
-        } catch {
-            throw .invalidConfig("\(error)")
-        }
-        let value: JSONValue
-        do { value = try JSONValue.parse(bytes) } catch { throw .invalidConfig("\(configPath) is not JSON: \(error)") }
-        let config = try MLPConfig.parse(value)
+        let config = try MLPConfig.load(configPath: configPath)
         let dir = (configPath as NSString).deletingLastPathComponent
         let path = config.weights.hasPrefix("/") || dir.isEmpty ? config.weights : dir + "/" + config.weights
         let file: SafetensorsFile
@@ -245,12 +259,13 @@ public struct MLP<T: BLASScalar>: Sendable {
 
         /// The activation with this name (`input`, `hidden.i.pre`, `hidden.i`, `logits`).
         public subscript(name: String) -> Matrix<T>? {
-            if name == "input" { return inputs.first }
-            if name == "logits" { return output }
-            let parts = name.split(separator: ".")
-            guard parts.count >= 2, parts.count <= 3, parts[0] == "hidden", let i = Int(parts[1]), i >= 0, i + 1 < pre.count else { return nil }
-            if parts.count == 3 { return parts[2] == "pre" ? pre[i] : nil }
-            return inputs[i + 1]
+            switch MLPHook(name, layerCount: pre.count) {
+            case .input?: return inputs.first
+            case .logits?: return output
+            case .preActivation(let i)?: return pre[i]
+            case .hidden(let i)?: return inputs[i + 1]
+            case nil: return nil
+            }
         }
     }
 
@@ -281,7 +296,8 @@ public struct MLP<T: BLASScalar>: Sendable {
     }
 
     /// Runs the network on a batch (rows). `replacing` swaps in another matrix for a
-    /// hidden activation `hidden.i` (e.g. an SAE's reconstruction) before the next layer.
+    /// hidden activation `hidden.i` or pre-activation `hidden.i.pre` (e.g. an SAE's
+    /// reconstruction) before the network goes on.
     ///
     /// `firstPreActivation`, when given, stands for layer 0's `x·Wᵀ + b` (a caller
     /// with sparse inputs computes it by gathering columns of W instead of a GEMM).
@@ -300,11 +316,15 @@ public struct MLP<T: BLASScalar>: Sendable {
                 LinearAlgebra.gemm(current, weights[i], transposeB: true, into: &z)
                 Kernels.addRowVector(&z, biases[i])
             }
+            if i + 1 < layerCount, !replacing.isEmpty, let r = replacing[MLPHook.preActivation(i).description] {
+                precondition(r.rows == z.rows && r.cols == z.cols, "replacement for hidden.\(i).pre has the wrong shape")
+                z = r
+            }
             pre.append(z)
             var a = z
             activate(&a, layer: i)
             if i + 1 < layerCount {
-                if let r = replacing["hidden.\(i)"] {
+                if !replacing.isEmpty, let r = replacing[MLPHook.hidden(i).description] {
                     precondition(r.rows == a.rows && r.cols == a.cols, "replacement for hidden.\(i) has the wrong shape")
                     a = r
                 }

@@ -47,7 +47,7 @@ struct SAELensTests {
         #expect(Self.relativeError(codes, try expected.matrix("codes")) < 1e-4)
         #expect(Self.relativeError(recon, try expected.matrix("recon")) < 1e-4)
         let metrics = try JSONValue.parse(Array(Data(contentsOf: URL(fileURLWithPath: Self.path(c.folder + "/expected.json")))))
-        let e = SAEMetrics.evaluate(sae, model: nil, layer: "x", inputs: x, labels: nil)
+        let e = SAEMetrics.evaluate(sae, activations: x)
         for name in ["mse", "explained_variance", "l0"] {
             let want = try #require(metrics[name]?.number), got = try #require(e[name])
             #expect(abs(got - want) <= 1e-4 * max(1, abs(want)), "\(name): Warrant \(got), SAELens \(want)")

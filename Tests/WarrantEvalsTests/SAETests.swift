@@ -37,7 +37,7 @@ struct SAEKnownAnswerTests {
         let mean = Kernels.columnSums(h).map { $0 / 200 }
         let sae = SparseAutoencoder(encoderWeight: Matrix(rows: 8, cols: 8), encoderBias: [Float](repeating: -1, count: 8),
                                     decoderWeight: .identity(8), decoderBias: mean)
-        let e = SAEMetrics.evaluate(sae, model: nil, layer: "hidden.0", inputs: h, labels: nil)
+        let e = SAEMetrics.evaluate(sae, activations: h)
         #expect(abs(e["explained_variance"]!) < 1e-6)
         #expect(e["l0"] == 0 && e["dead_heldout"] == 8)
     }
@@ -69,7 +69,7 @@ struct SAEKnownAnswerTests {
             #expect(e.metrics[name]?.definition.contains("(undefined: ") == true)
         }
         let constant = Matrix<Float>(rows: 10, cols: 3, storage: [Float](repeating: 0.5, count: 30))
-        let flat = SAEMetrics.evaluate(sae, model: nil, layer: "x", inputs: constant, labels: nil)
+        let flat = SAEMetrics.evaluate(sae, activations: constant)
         #expect(flat["explained_variance"]?.isNaN == true && flat["explained_variance_per_token"]?.isNaN == true)
     }
 
@@ -130,11 +130,11 @@ struct SAEKnownAnswerTests {
     func lossTerms() {
         var settings = SAETrainingSettings()
         settings.lambda = 2
-        let trainer = SAETrainer(settings: settings, model: nil, layer: "input")
+        let trainer = SAETrainer(settings: settings, layer: "input")
         // Identity dictionary of size 2 in d = 2; encoder passes the input through.
         let p = SAETrainer.Parameters(we: .identity(2), be: [0, 0], wdRows: .identity(2), bd: [0.5, 0])
         let a = Matrix<Float>([[1, 0], [0, 3]])
-        let (terms, _) = trainer.lossAndGradients(p, a: a, rows: [0, 1], inputs: a, clean: nil)
+        let (terms, _) = trainer.lossAndGradients(p, a: a)
         // c = a, â = a + (0.5, 0): MSE over all 4 elements = (0.25 + 0.25) / 4.
         #expect(abs(terms.mse - 0.125) < 1e-9)
         // (λ/d)·mean_t Σ_i c_ti = (2/2)·(1 + 3)/2.
@@ -149,10 +149,10 @@ struct SAEKnownAnswerTests {
         let a = Matrix<Float>(rows: 5, cols: 4, storage: (0..<20).map { _ in Float(g.uniform(0, 1)) })
         var settings = SAETrainingSettings()
         settings.lambda = 0.5
-        let trainer = SAETrainer(settings: settings, model: nil, layer: "input")
+        let trainer = SAETrainer(settings: settings, layer: "input")
         let p = SAETrainer.Parameters(we: sae.encoderWeight, be: sae.encoderBias, wdRows: sae.decoderWeight.transposed, bd: sae.decoderBias)
-        let (_, grads) = trainer.lossAndGradients(p, a: a, rows: Array(0..<5), inputs: a, clean: nil)
-        func loss(_ q: SAETrainer.Parameters) -> Double { trainer.lossAndGradients(q, a: a, rows: Array(0..<5), inputs: a, clean: nil).0.total }
+        let (_, grads) = trainer.lossAndGradients(p, a: a)
+        func loss(_ q: SAETrainer.Parameters) -> Double { trainer.lossAndGradients(q, a: a).0.total }
         let eps: Float = 1e-2
         for k in 0..<p.wdRows.count {
             var plus = p, minus = p
@@ -180,7 +180,7 @@ struct SAEKnownAnswerTests {
         s.batchSize = 256
         s.steps = 6000
         s.warmupSteps = 0
-        let (sae, _) = SAETrainer(settings: s, model: nil, layer: "input").train(inputs: data)
+        let (sae, _) = SAETrainer(settings: s, layer: "input").train(activations: data)
         let mmcs = SAEMetrics.meanMaxCosine(truth: truth, learned: sae.dictionaryRows)
         #expect(mmcs >= 0.95, "MMCS \(mmcs)")
     }
@@ -198,7 +198,7 @@ struct SAEKnownAnswerTests {
         var results: [SAELoss: SAEEvaluation] = [:]
         for loss in [SAELoss.local, .e2e] {
             s.loss = loss
-            let (sae, _) = SAETrainer(settings: s, model: readout, layer: "input").train(inputs: data)
+            let (sae, _) = SAETrainer(settings: s, layer: "input").train(model: readout, inputs: data)
             results[loss] = SAEMetrics.evaluate(sae, model: readout, layer: "input", inputs: data.rows(0..<5000), labels: nil)
         }
         let local = results[.local]!, e2e = results[.e2e]!

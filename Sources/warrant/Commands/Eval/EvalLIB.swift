@@ -34,7 +34,7 @@ struct EvalLIB: ParsableCommand {
     var foldBias = false
 
     func validate() throws {
-        try checkFlags(BuiltInRecipes.lib, ["threshold": threshold])
+        try checkFlags(LIBRun.recipeSchema, ["threshold": threshold])
     }
 
     @Option(help: "Where to write lib.safetensors, the bases and graphs. (default: .warrant/artifacts/lib beside the store)")

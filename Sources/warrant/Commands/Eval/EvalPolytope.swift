@@ -29,7 +29,7 @@ struct EvalPolytope: ParsableCommand {
     var seed: UInt64 = 0
 
     func validate() throws {
-        try checkFlags(BuiltInRecipes.polytope, ["pairs": Double(pairs), "seed": Double(seed)])
+        try checkFlags(PolytopeRun.recipeSchema, ["pairs": Double(pairs), "seed": Double(seed)])
     }
 
     func run() throws {

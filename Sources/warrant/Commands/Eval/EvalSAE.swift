@@ -60,7 +60,7 @@ struct EvalSAE: ParsableCommand {
 
     func validate() throws {
         guard SAELoss(rawValue: loss) != nil else { throw ValidationError("--loss takes local, e2e or e2e+ds") }
-        try checkFlags(BuiltInRecipes.sae, ["dict_size": Double(dictSize), "lambda": lambda, "beta": beta, "steps": Double(steps),
+        try checkFlags(SAERun.recipeSchema, ["dict_size": Double(dictSize), "lambda": lambda, "beta": beta, "steps": Double(steps),
                                             "batch_size": Double(batchSize), "learning_rate": learningRate, "seed": Double(seed), "seeds": Double(seeds)])
     }
 
