@@ -37,10 +37,10 @@ public struct ModelKind: Sendable, Equatable {
         self.traits = traits
     }
 
-    /// The kind of the model whose config is at `configPath` (Warrant's model.json).
-    public static func read(configPath: String) throws -> ModelKind {
-        let config = try MLPConfig.load(configPath: configPath)
-        return ModelKind(architecture: config.architecture, traits: config.traits)
+    /// The kind of the model at `path` (Warrant's model.json, or a Hugging Face folder).
+    public static func read(configPath path: String) throws -> ModelKind {
+        let (architecture, traits) = try LoadedModel.describe(path)
+        return ModelKind(architecture: architecture, traits: traits)
     }
 }
 

@@ -249,8 +249,11 @@ public struct GPT2: HookedModel {
 
     // MARK: Hooks
 
-    public var architecture: String {
-        "GPT-2 (\(config.layers) layers, width \(config.width), \(config.heads) heads, MLP \(config.mlpWidth) \(config.activation.rawValue), vocabulary \(config.vocabularySize), context \(config.positions))"
+    public var architecture: String { Self.describe(config) }
+
+    /// `GPT-2 (2 layers, width 32, 4 heads, MLP 128 gelu_new, vocabulary 97, context 16)`.
+    static func describe(_ c: GPT2Config) -> String {
+        "GPT-2 (\(c.layers) layers, width \(c.width), \(c.heads) heads, MLP \(c.mlpWidth) \(c.activation.rawValue), vocabulary \(c.vocabularySize), context \(c.positions))"
     }
 
     public var traits: ModelTraits { [] }
@@ -459,5 +462,53 @@ public struct GPT2: HookedModel {
                 p[i] = Float(y)
             }
         }
+    }
+}
+
+extension TokenBatch {
+    /// Reads token ids, sequences × context: an `.npy` array of int32 or int64 (or floats
+    /// holding whole numbers), or a `.safetensors` file's I32/I64 tensor `input_ids`,
+    /// `tokens` or its only tensor. A 1-D array is one sequence.
+    public static func read(_ path: String) throws(ModelError) -> TokenBatch {
+        let shape: [Int], values: [Double]
+        do {
+            if path.hasSuffix(".safetensors") {
+                let file = try SafetensorsFile(contentsOf: path)
+                guard let name = ["input_ids", "tokens"].first(where: { file.tensors[$0] != nil }) ?? (file.tensors.count == 1 ? file.tensors.keys.first : nil),
+                      let info = file.tensors[name] else {
+                    throw ModelError.invalidConfig("\(path) holds no tensor named input_ids or tokens, and more than one tensor")
+                }
+                shape = info.shape
+                values = try file.values(name, as: Double.self)
+            } else {
+                let array = try NPYArray(contentsOf: path)
+                shape = array.shape
+                values = array.values
+            }
+        } catch let error as ModelError {
+            throw error
+        } catch let error as TensorFileError {
+            throw .invalidConfig("\(path): \(error)")
+        } catch {
+            throw .invalidConfig("\(path): \(error)")
+        }
+        let (sequences, context): (Int, Int)
+        switch shape.count {
+        case 1: (sequences, context) = (1, shape[0])
+        case 2: (sequences, context) = (shape[0], shape[1])
+        default: throw .invalidConfig("\(path) has shape \(shape); token ids are sequences × context (2-D) or one sequence (1-D)")
+        }
+        var tokens: [Int32] = []
+        tokens.reserveCapacity(values.count)
+        for (i, v) in values.enumerated() {
+            guard v.isFinite, v == v.rounded(), v >= 0, v <= 2_147_483_647 else {
+                throw .invalidConfig("\(path): entry \(i) (\(v)) is not a token id (a whole number from 0)")
+            }
+            tokens.append(Int32(v))
+        }
+        guard context > 0, let batch = TokenBatch(tokens: tokens, sequences: sequences, context: context) else {
+            throw .invalidConfig("\(path) holds no tokens")
+        }
+        return batch
     }
 }

@@ -1,7 +1,8 @@
 import Foundation
 import WarrantFiles
 
-/// NumPy `.npy` arrays (format versions 1–3), little-endian `f4`/`f8`, C order.
+/// NumPy `.npy` arrays (format versions 1–3), little-endian `f4`/`f8` (and `i4`/`i8`, for
+/// token ids), C order.
 public struct NPYArray: Sendable, Equatable {
     public var shape: [Int]
     public var dtype: TensorDType
@@ -52,6 +53,8 @@ public struct NPYArray: Sendable, Equatable {
         switch descr {
         case "<f4": dtype = .f32
         case "<f8": dtype = .f64
+        case "<i4": dtype = .i32
+        case "<i8": dtype = .i64
         default: throw .unsupportedDType(tensor: "array", dtype: descr)
         }
         guard dict.fortranOrder == false else { throw .invalidHeader("Fortran-ordered arrays are not supported; save with C order") }
@@ -80,7 +83,7 @@ public struct NPYArray: Sendable, Equatable {
     /// Format version 1.0 bytes (2.0 when the header needs it), header padded to 64 bytes.
     public func encoded() -> [UInt8] {
         let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(dtype == .f64 ? "<f8" : "<f4")', 'fortran_order': False, 'shape': \(shapeText), }"
+        var header = "{'descr': '\(Self.descr(dtype))', 'fortran_order': False, 'shape': \(shapeText), }"
         let v1 = header.utf8.count + 10 + 1 < 65536
         let prefix = v1 ? 10 : 12
         while (prefix + header.utf8.count + 1) % 64 != 0 { header += " " }
@@ -89,8 +92,18 @@ public struct NPYArray: Sendable, Equatable {
         let n = header.utf8.count
         out += v1 ? [UInt8(n & 0xFF), UInt8(n >> 8)] : [UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF), UInt8(n >> 24)]
         out += Array(header.utf8)
-        out += ElementDecoding.encode(values, dtype: dtype)
+        out += ElementDecoding.encode(values, dtype: dtype == .f16 || dtype == .bf16 ? .f32 : dtype)
         return out
+    }
+
+    /// NumPy's name of a dtype (half floats are written as f4).
+    static func descr(_ dtype: TensorDType) -> String {
+        switch dtype {
+        case .f64: return "<f8"
+        case .i32: return "<i4"
+        case .i64: return "<i8"
+        case .f32, .f16, .bf16: return "<f4"
+        }
     }
 
     /// Writes the file whole through a temporary file; a device or FIFO is refused.

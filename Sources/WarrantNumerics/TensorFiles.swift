@@ -23,7 +23,7 @@ public enum TensorFileError: Error, Sendable, Equatable, CustomStringConvertible
         case .truncated(let m): return "the file is truncated: \(m)"
         case .headerTooLarge(let n, let limit): return "the header claims \(n) bytes; the limit is \(limit)"
         case .invalidHeader(let m): return "invalid header: \(m)"
-        case .unsupportedDType(let t, let d): return "tensor '\(t)' has dtype \(d); supported: F32, F64, F16, BF16"
+        case .unsupportedDType(let t, let d): return "tensor '\(t)' has dtype \(d); supported: F32, F64, F16, BF16, I32, I64"
         case .invalidShape(let t, let r): return "tensor '\(t)' has an invalid shape: \(r)"
         case .offsetsOutOfRange(let t): return "tensor '\(t)' points outside the file's data"
         case .overlapping(let a, let b): return "tensors '\(a)' and '\(b)' overlap"
@@ -37,11 +37,13 @@ public enum TensorFileError: Error, Sendable, Equatable, CustomStringConvertible
 /// Element types of tensor files.
 public enum TensorDType: String, Sendable, CaseIterable {
     case f32 = "F32", f64 = "F64", f16 = "F16", bf16 = "BF16"
+    /// Integers (token ids), decoded exactly into Float64.
+    case i32 = "I32", i64 = "I64"
 
     public var byteCount: Int {
         switch self {
-        case .f32: return 4
-        case .f64: return 8
+        case .f32, .i32: return 4
+        case .f64, .i64: return 8
         case .f16, .bf16: return 2
         }
     }
@@ -78,9 +80,18 @@ enum ElementDecoding {
                     let bits = UInt32(UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 2, as: UInt16.self))) << 16
                     o[i] = T(Float(bitPattern: bits))
                 }
+            case .i32:
+                for i in 0..<count { o[i] = T(Double(Int32(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 4, as: Int32.self)))) }
+            case .i64:
+                for i in 0..<count { o[i] = T(Double(Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: i * 8, as: Int64.self)))) }
             }
         }
         return out
+    }
+
+    /// `v` rounded toward zero and held within ±bound (NaN as 0), so that no value traps.
+    static func integral(_ v: Double, bound: Double) -> Double {
+        v.isNaN ? 0 : max(-bound, min(bound, v.rounded(.towardZero)))
     }
 
     static func encode<T: BLASScalar>(_ values: [T], dtype: TensorDType) -> [UInt8] {
@@ -97,6 +108,8 @@ enum ElementDecoding {
                 let bits = Float(v).bitPattern
                 let rounded = bits &+ 0x7FFF &+ ((bits >> 16) & 1)
                 append(UInt16(Float(v).isNaN ? (bits >> 16) | 0x40 : rounded >> 16))
+            case .i32: append(Int32(integral(Double(v), bound: 2_147_483_647)))
+            case .i64: append(Int64(integral(Double(v), bound: 9_007_199_254_740_991)))
             }
         }
         return out

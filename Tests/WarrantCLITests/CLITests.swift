@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WarrantNumerics
 
 /// Runs the built `warrant` executable, as a user would.
 struct WarrantRun {
@@ -219,5 +220,55 @@ struct ModelCLITests {
         #expect(acts.stdout.contains("12769 × 32"))
         let bad = try CLI.run(["model", "activations", "a/model.json", "--layer", "hidden.7", "--out", "h.npy"], in: dir.url)
         #expect(bad.status == 2 && bad.stderr.contains("hidden.0.pre"))
+    }
+}
+
+@Suite("warrant model on a Hugging Face GPT-2 folder")
+struct TransformerModelCLITests {
+    static let fixture = CLI.repository.appendingPathComponent("Tests/WarrantNumericsTests/Fixtures/gpt2/tied-gelu-new")
+
+    /// The fixture's token ids as an int32 (or int64) .npy, sequences × context.
+    func writeTokens(_ dir: ScratchCopy, dtype: TensorDType = .i32, replacing: (Int, Double)? = nil) throws {
+        let json = try String(contentsOf: Self.fixture.appendingPathComponent("tokens.json"), encoding: .utf8)
+        let ids = json.split(separator: "[")[1].split(separator: "]")[0].split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        var values = ids
+        if let (i, v) = replacing { values[i] = v }
+        try NPYArray(shape: [3, 16], dtype: dtype, values: values).write(to: dir.path("tokens.npy"))
+    }
+
+    @Test("model info lists the TransformerLens hooks with widths, and which evaluations can run")
+    func info() throws {
+        let r = try CLI.run(["model", "info", Self.fixture.appendingPathComponent("model").path])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.hasPrefix("GPT-2 (2 layers, width 32, 4 heads, MLP 128 gelu_new, vocabulary 97, context 16)"))
+        #expect(r.stdout.contains("  blocks.1.mlp.hook_post") && r.stdout.contains("  logits"))
+        #expect(r.stdout.contains("lib") && r.stdout.contains("no: the lib evaluation needs a ReLU MLP"))
+    }
+
+    @Test("model activations writes what transformers computes at the hook, from int32 or int64 token ids", arguments: [TensorDType.i32, .i64])
+    func activations(dtype: TensorDType) throws {
+        let dir = try ScratchCopy()
+        try writeTokens(dir, dtype: dtype)
+        let r = try CLI.run(["model", "activations", Self.fixture.appendingPathComponent("model").path, "--tokens", "tokens.npy",
+                             "--layer", "blocks.1.hook_resid_pre", "--out", "x.npy"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("48 × 32 float32"))
+        let written: Matrix<Float> = try NPYArray(contentsOf: dir.path("x.npy")).matrix()
+        let expected: Matrix<Float> = try SafetensorsFile(contentsOf: Self.fixture.appendingPathComponent("expected.safetensors").path)
+            .matrix("blocks.1.hook_resid_pre")
+        let error = zip(written.storage, expected.storage).map { abs($0 - $1) }.max() ?? 1
+        #expect(error < 1e-4)
+    }
+
+    @Test("without tokens, with a token outside the vocabulary, or a fractional id, it stops with exit 2 and says why", arguments: [
+        (nil as (Int, Double)?, false, "give --tokens"), ((5, 97), true, "outside the vocabulary of 97"), ((0, 1.5), true, "is not a token id"),
+    ])
+    func refusals(replacing: (Int, Double)?, withTokens: Bool, message: String) throws {
+        let dir = try ScratchCopy()
+        try writeTokens(dir, dtype: .f64, replacing: replacing)
+        let r = try CLI.run(["model", "activations", Self.fixture.appendingPathComponent("model").path, "--layer", "logits", "--out", "x.npy"]
+                            + (withTokens ? ["--tokens", "tokens.npy"] : []), in: dir.url)
+        #expect(r.status == 2 && r.stderr.contains(message), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.path("x.npy")))
     }
 }

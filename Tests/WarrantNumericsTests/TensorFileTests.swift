@@ -54,7 +54,7 @@ struct SafetensorsTests {
         ({ var d = Data(repeating: 0xFF, count: 8); d.append(Data(repeating: 0x20, count: 16)); return d }(), "limit"),
         (safetensorsBytes(header: "{\"a\": ", data: 0), "not JSON"),
         (safetensorsBytes(header: "[1]", data: 0), "not a JSON object"),
-        (safetensorsBytes(header: #"{"a":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#, data: 8), "dtype I64"),
+        (safetensorsBytes(header: #"{"a":{"dtype":"I16","shape":[1],"data_offsets":[0,2]}}"#, data: 2), "dtype I16"),
         (safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#, data: 4), "outside"),
         (safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#, data: 8), "needs 12 bytes"),
         (safetensorsBytes(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#, data: 12), "overlap"),
@@ -112,7 +112,7 @@ struct NPYTests {
 
     @Test("hostile files give typed errors", arguments: [
         (Data("PK".utf8), "magic"),
-        (npy("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }", data: 8), "<i4"),
+        (npy("{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", data: 4), "<i2"),
         (npy("{'descr': '<f4', 'fortran_order': True, 'shape': (2,), }", data: 8), "Fortran"),
         (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", data: 8), "needs 12"),
         (npy("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999,), }", data: 0), "integers"),
@@ -128,5 +128,33 @@ struct NPYTests {
         } catch {
             #expect("\(error)".contains(message), "\(error)")
         }
+    }
+}
+
+@Suite("integer tensors (token ids)")
+struct IntegerTensorTests {
+    @Test("int32 and int64 arrays round-trip exactly through .npy, as numpy writes them", arguments: [TensorDType.i32, .i64])
+    func npyIntegers(dtype: TensorDType) throws {
+        let values: [Double] = [0, 1, 50_256, 2_147_483_647, 7]
+        let bytes = NPYArray(shape: [5], dtype: dtype, values: values).encoded()
+        let back = try NPYArray(data: Data(bytes))
+        #expect(back.dtype == dtype && back.values == values)
+        #expect(String(decoding: bytes[10..<40], as: UTF8.self).contains(dtype == .i32 ? "'<i4'" : "'<i8'"))
+    }
+
+    @Test("I32 and I64 safetensors tensors decode exactly")
+    func safetensorsIntegers() throws {
+        var w = SafetensorsWriter()
+        w.add("input_ids", [3.0, 4, 5, 6], shape: [2, 2], dtype: .i64)
+        w.add("small", [Float(-2), 9], shape: [2], dtype: .i32)
+        let file = try SafetensorsFile(data: Data(w.encoded()))
+        #expect(try file.values("input_ids", as: Double.self) == [3, 4, 5, 6])
+        #expect(try file.values("small", as: Float.self) == [-2, 9])
+    }
+
+    @Test("writing a value an integer dtype cannot hold saturates instead of trapping")
+    func saturates() throws {
+        let bytes = NPYArray(shape: [3], dtype: .i32, values: [.nan, 1e300, -1e300]).encoded()
+        #expect(try NPYArray(data: Data(bytes)).values == [0, 2_147_483_647, -2_147_483_647])
     }
 }

@@ -3,12 +3,13 @@ import WarrantNumerics
 
 struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Models for the built-in evaluations.",
+        abstract: "Models for the built-in evaluations: Warrant's own MLPs and Hugging Face GPT-2 folders.",
         subcommands: [ModelTrain.self, ModelInfo.self, ModelActivations.self]
     )
 }
 
-/// Loads a model config and its weights; a bad file is exit 2 with the reason.
-func loadModel(_ config: String) throws -> MLP<Float> {
-    try orExit { try MLP<Float>.load(configPath: config) }
+/// Loads a model (a Warrant model.json, or a folder: Hugging Face or Warrant's); a bad file
+/// is exit 2 with the reason.
+func loadModel(_ path: String) throws -> LoadedModel {
+    try orExit { try LoadedModel.load(path) }
 }

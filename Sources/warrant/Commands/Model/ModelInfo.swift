@@ -8,27 +8,34 @@ struct ModelInfo: ParsableCommand {
         abstract: "Describe a model: its layers, its hooks with their widths, and the evaluations that can run on it.",
         discussion: """
         Hooks are the activations an evaluation can read and replace (an SAE's `layer`, \
-        `warrant model activations --layer`).
+        `warrant model activations --layer`). A Hugging Face GPT-2 folder's hooks carry \
+        TransformerLens's names (blocks.0.hook_resid_pre, ...).
 
           warrant model info examples/models/modadd/model.json
+          warrant model info path/to/gpt2-folder
         """
     )
 
-    @Argument(help: "The model config (JSON).")
-    var config: String
+    @Argument(help: "The model: a Warrant model.json, or a folder (Hugging Face: config.json and model.safetensors).")
+    var model: String
 
     func run() throws {
-        let model = try loadModel(config)
-        print(model.architecture)
-        for (i, l) in model.config.layers.enumerated() {
-            print("layer \(i): \(l.inputs) -> \(l.outputs), \(l.activation.rawValue)  (\(l.weight)\(l.bias.map { ", \($0)" } ?? ""))")
+        let loaded = try loadModel(model)
+        print(loaded.architecture)
+        if case .mlp(let mlp) = loaded {
+            for (i, l) in mlp.config.layers.enumerated() {
+                print("layer \(i): \(l.inputs) -> \(l.outputs), \(l.activation.rawValue)  (\(l.weight)\(l.bias.map { ", \($0)" } ?? ""))")
+            }
         }
         print("hooks:")
-        for hook in model.hookNames { print("  \(hook.padding(toLength: 16, withPad: " ", startingAt: 0)) \(model.width(of: hook) ?? 0)") }
-        let kind = ModelKind(architecture: model.architecture, traits: model.traits)
+        let column = max(16, (loaded.hookNames.map(\.count).max() ?? 0) + 2)
+        for hook in loaded.hookNames {
+            print("  \(hook.padding(toLength: column, withPad: " ", startingAt: 0))\(loaded.width(of: hook) ?? 0)")
+        }
+        let kind = try orExit { try ModelKind.read(configPath: model) }
         print("evaluations:")
         for method in Evaluations.all {
-            print("  \(method.method.padding(toLength: 16, withPad: " ", startingAt: 0)) " + (method.refusal(for: kind).map { "no: \($0)" } ?? "yes"))
+            print("  \(method.method.padding(toLength: column, withPad: " ", startingAt: 0))" + (method.refusal(for: kind).map { "no: \($0)" } ?? "yes"))
         }
     }
 }
