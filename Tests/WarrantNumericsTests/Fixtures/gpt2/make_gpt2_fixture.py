@@ -3,7 +3,9 @@
 Each case is a small random GPT-2 saved with `save_pretrained` (safetensors), the token
 ids it runs on (tokens.json) and what transformers computes from them (expected.safetensors):
 the logits and every hook under its TransformerLens name, read off the HF modules with
-forward hooks. Run from this folder:
+forward hooks; and torch autograd's gradient at every hook (gradients.safetensors) of
+the loss sum(logits * grad_logits) + sum(blocks.1.hook_resid_post * inject), both
+random. Run from this folder:
 
     pip install torch transformers safetensors
     python3 make_gpt2_fixture.py
@@ -70,6 +72,47 @@ def hooks(model, ids):
     return {k: v.reshape(-1, v.shape[-1]).contiguous().float() for k, v in out.items()}
 
 
+def gradients(model, ids):
+    """d loss / d activation at every hook (but hook_pos_embed, which HF broadcasts over
+    the batch), by autograd, with the random weights of the loss."""
+    kept, handles = {}, []
+    t = model.transformer
+
+    def keep(name, index=None, inputs=False):
+        def f(_module, args, output=None):
+            value = args[0] if inputs else output
+            if index is not None and isinstance(value, tuple):
+                value = value[index]
+            value.retain_grad()
+            kept[name] = value
+        return f
+
+    handles.append(t.wte.register_forward_hook(keep("hook_embed")))
+    for l, block in enumerate(t.h):
+        p = f"blocks.{l}."
+        handles.append(block.register_forward_pre_hook(keep(p + "hook_resid_pre", inputs=True)))
+        handles.append(block.ln_1.register_forward_hook(keep(p + "ln1.hook_normalized")))
+        handles.append(block.attn.register_forward_hook(keep(p + "hook_attn_out", 0)))
+        handles.append(block.ln_2.register_forward_pre_hook(keep(p + "hook_resid_mid", inputs=True)))
+        handles.append(block.ln_2.register_forward_hook(keep(p + "ln2.hook_normalized")))
+        handles.append(block.mlp.c_fc.register_forward_hook(keep(p + "mlp.hook_pre")))
+        handles.append(block.mlp.act.register_forward_hook(keep(p + "mlp.hook_post")))
+        handles.append(block.mlp.register_forward_hook(keep(p + "hook_mlp_out")))
+        handles.append(block.register_forward_hook(keep(p + "hook_resid_post", 0)))
+    handles.append(t.ln_f.register_forward_hook(keep("ln_final.hook_normalized")))
+    logits = model(ids).logits
+    for h in handles:
+        h.remove()
+    grad_logits = torch.randn_like(logits)
+    inject = torch.randn_like(kept["blocks.1.hook_resid_post"])
+    loss = (logits * grad_logits).sum() + (kept["blocks.1.hook_resid_post"] * inject).sum()
+    loss.backward()
+    out = {k: v.grad for k, v in kept.items()}
+    out["grad_logits"] = grad_logits
+    out["inject.blocks.1.hook_resid_post"] = inject
+    return {k: v.detach().reshape(-1, v.shape[-1]).float().clone() for k, v in out.items()}
+
+
 def main():
     for i, (name, settings) in enumerate(CASES.items()):
         torch.manual_seed(100 + i)
@@ -90,6 +133,7 @@ def main():
             json.dump({"sequences": sequences, "context": context, "tokens": ids.flatten().tolist()}, f)
             f.write("\n")
         save_file(hooks(model, ids), os.path.join(name, "expected.safetensors"))
+        save_file(gradients(model, ids), os.path.join(name, "gradients.safetensors"))
         print(name, sorted(os.listdir(folder)))
 
 
