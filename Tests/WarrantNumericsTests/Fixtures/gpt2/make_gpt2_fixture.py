@@ -31,38 +31,46 @@ CASES = {
 }
 
 
-def hooks(model, ids):
-    """Every TransformerLens hook of one forward pass, from the HF modules."""
-    out, handles = {}, []
-    t = model.transformer
+def register(model, seen, with_pos_embed=True):
+    """Forward hooks on the HF modules that call seen(name, tensor) with each activation
+    under its TransformerLens name; returns the handles."""
+    t, handles = model.transformer, []
 
-    def keep(name, index=None):
-        def f(_module, _inputs, output):
+    def output(name, index=None):
+        def f(_module, _inputs, value):
             # Blocks return a tensor in transformers 5, a tuple before; attention a tuple.
-            if index is not None and isinstance(output, tuple):
-                output = output[index]
-            out[name] = output.detach().clone()
+            if index is not None and isinstance(value, tuple):
+                value = value[index]
+            seen(name, value)
         return f
 
-    def keep_input(name):
+    def first_input(name):
         def f(_module, inputs):
-            out[name] = inputs[0].detach().clone()
+            seen(name, inputs[0])
         return f
 
-    handles.append(t.wte.register_forward_hook(keep("hook_embed")))
-    handles.append(t.wpe.register_forward_hook(keep("hook_pos_embed")))
+    handles.append(t.wte.register_forward_hook(output("hook_embed")))
+    if with_pos_embed:
+        handles.append(t.wpe.register_forward_hook(output("hook_pos_embed")))
     for l, block in enumerate(t.h):
         p = f"blocks.{l}."
-        handles.append(block.register_forward_pre_hook(keep_input(p + "hook_resid_pre")))
-        handles.append(block.ln_1.register_forward_hook(keep(p + "ln1.hook_normalized")))
-        handles.append(block.attn.register_forward_hook(keep(p + "hook_attn_out", 0)))
-        handles.append(block.ln_2.register_forward_pre_hook(keep_input(p + "hook_resid_mid")))
-        handles.append(block.ln_2.register_forward_hook(keep(p + "ln2.hook_normalized")))
-        handles.append(block.mlp.c_fc.register_forward_hook(keep(p + "mlp.hook_pre")))
-        handles.append(block.mlp.act.register_forward_hook(keep(p + "mlp.hook_post")))
-        handles.append(block.mlp.register_forward_hook(keep(p + "hook_mlp_out")))
-        handles.append(block.register_forward_hook(keep(p + "hook_resid_post", 0)))
-    handles.append(t.ln_f.register_forward_hook(keep("ln_final.hook_normalized")))
+        handles.append(block.register_forward_pre_hook(first_input(p + "hook_resid_pre")))
+        handles.append(block.ln_1.register_forward_hook(output(p + "ln1.hook_normalized")))
+        handles.append(block.attn.register_forward_hook(output(p + "hook_attn_out", 0)))
+        handles.append(block.ln_2.register_forward_pre_hook(first_input(p + "hook_resid_mid")))
+        handles.append(block.ln_2.register_forward_hook(output(p + "ln2.hook_normalized")))
+        handles.append(block.mlp.c_fc.register_forward_hook(output(p + "mlp.hook_pre")))
+        handles.append(block.mlp.act.register_forward_hook(output(p + "mlp.hook_post")))
+        handles.append(block.mlp.register_forward_hook(output(p + "hook_mlp_out")))
+        handles.append(block.register_forward_hook(output(p + "hook_resid_post", 0)))
+    handles.append(t.ln_f.register_forward_hook(output("ln_final.hook_normalized")))
+    return handles
+
+
+def hooks(model, ids):
+    """Every TransformerLens hook of one forward pass, from the HF modules."""
+    out = {}
+    handles = register(model, lambda name, value: out.__setitem__(name, value.detach().clone()))
     with torch.no_grad():
         out["logits"] = model(ids).logits.detach().clone()
     for h in handles:
@@ -75,31 +83,13 @@ def hooks(model, ids):
 def gradients(model, ids):
     """d loss / d activation at every hook (but hook_pos_embed, which HF broadcasts over
     the batch), by autograd, with the random weights of the loss."""
-    kept, handles = {}, []
-    t = model.transformer
+    kept = {}
 
-    def keep(name, index=None, inputs=False):
-        def f(_module, args, output=None):
-            value = args[0] if inputs else output
-            if index is not None and isinstance(value, tuple):
-                value = value[index]
-            value.retain_grad()
-            kept[name] = value
-        return f
+    def keep(name, value):
+        value.retain_grad()
+        kept[name] = value
 
-    handles.append(t.wte.register_forward_hook(keep("hook_embed")))
-    for l, block in enumerate(t.h):
-        p = f"blocks.{l}."
-        handles.append(block.register_forward_pre_hook(keep(p + "hook_resid_pre", inputs=True)))
-        handles.append(block.ln_1.register_forward_hook(keep(p + "ln1.hook_normalized")))
-        handles.append(block.attn.register_forward_hook(keep(p + "hook_attn_out", 0)))
-        handles.append(block.ln_2.register_forward_pre_hook(keep(p + "hook_resid_mid", inputs=True)))
-        handles.append(block.ln_2.register_forward_hook(keep(p + "ln2.hook_normalized")))
-        handles.append(block.mlp.c_fc.register_forward_hook(keep(p + "mlp.hook_pre")))
-        handles.append(block.mlp.act.register_forward_hook(keep(p + "mlp.hook_post")))
-        handles.append(block.mlp.register_forward_hook(keep(p + "hook_mlp_out")))
-        handles.append(block.register_forward_hook(keep(p + "hook_resid_post", 0)))
-    handles.append(t.ln_f.register_forward_hook(keep("ln_final.hook_normalized")))
+    handles = register(model, keep, with_pos_embed=False)
     logits = model(ids).logits
     for h in handles:
         h.remove()
