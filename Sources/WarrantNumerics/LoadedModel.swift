@@ -64,6 +64,13 @@ public enum LoadedModel: Sendable {
         }
     }
 
+    public var traits: ModelTraits {
+        switch self {
+        case .mlp(let m): return m.traits
+        case .gpt2(let m): return m.traits
+        }
+    }
+
     public var hookNames: [String] {
         switch self {
         case .mlp(let m): return m.hookNames

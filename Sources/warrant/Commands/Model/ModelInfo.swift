@@ -32,7 +32,7 @@ struct ModelInfo: ParsableCommand {
         for hook in loaded.hookNames {
             print("  \(hook.padding(toLength: column, withPad: " ", startingAt: 0))\(loaded.width(of: hook) ?? 0)")
         }
-        let kind = try orExit { try ModelKind.read(configPath: model) }
+        let kind = ModelKind(architecture: loaded.architecture, traits: loaded.traits)
         print("evaluations:")
         for method in Evaluations.all {
             print("  \(method.method.padding(toLength: column, withPad: " ", startingAt: 0))" + (method.refusal(for: kind).map { "no: \($0)" } ?? "yes"))
