@@ -318,6 +318,8 @@ public struct GPT2: HookedModel {
     public struct Pass: HookedPass {
         public var activations: [String: Matrix<Float>]
         public var logits: Matrix<Float>
+        /// Tokens per sequence: rows s·context ..< (s+1)·context are sequence s.
+        public var context: Int
         public subscript(hook hook: String) -> Matrix<Float>? { hook == "logits" ? logits : activations[hook] }
     }
 
@@ -372,7 +374,7 @@ public struct GPT2: HookedModel {
         let final = hook("ln_final.hook_normalized", layerNorm(x, finalNormWeight, finalNormBias))
         var logits = LinearAlgebra.matmul(final, unembedding, transposeB: true)
         if let r = replacing["logits"], r.rows == logits.rows, r.cols == logits.cols { logits = r }
-        return Pass(activations: saved, logits: logits)
+        return Pass(activations: saved, logits: logits, context: context)
     }
 
     static func sum(_ a: Matrix<Float>, _ b: Matrix<Float>) -> Matrix<Float> {
@@ -407,8 +409,7 @@ public struct GPT2: HookedModel {
     /// over earlier positions, times v; heads side by side in `z`.
     func attention(_ qkv: Matrix<Float>, into z: inout Matrix<Float>, context: Int, layer: Int) {
         let d = config.width, h = config.headWidth, sequences = qkv.rows / max(1, context)
-        var scale: Float = config.scaleAttentionWeights ? 1 / Float(h).squareRoot() : 1
-        if config.scaleByInverseLayerIndex { scale /= Float(layer + 1) }
+        let scale = attentionScale(layer: layer)
         var q = Matrix<Float>(rows: context, cols: h), k = q, v = q
         var scores = Matrix<Float>(rows: context, cols: context)
         var head = Matrix<Float>(rows: context, cols: h)
@@ -422,24 +423,41 @@ public struct GPT2: HookedModel {
                         v.storage[t * h + j] = qkv.storage[row + 2 * d + a * h + j]
                     }
                 }
-                LinearAlgebra.gemm(q, k, transposeB: true, alpha: scale, into: &scores)
-                // Row-wise softmax over positions 0...t, in Float64; later positions get 0.
-                for t in 0..<context {
-                    var top = -Double.infinity
-                    for j in 0...t { top = max(top, Double(scores.storage[t * context + j])) }
-                    var total = 0.0
-                    for j in 0...t {
-                        let e = exp(Double(scores.storage[t * context + j]) - top)
-                        scores.storage[t * context + j] = Float(e)
-                        total += e
-                    }
-                    for j in 0...t { scores.storage[t * context + j] = Float(Double(scores.storage[t * context + j]) / total) }
-                    for j in (t + 1)..<context { scores.storage[t * context + j] = 0 }
-                }
+                Self.attentionPattern(q, k, scale: scale, into: &scores)
                 LinearAlgebra.gemm(scores, v, into: &head)
                 for t in 0..<context {
                     for j in 0..<h { z.storage[(s * context + t) * d + a * h + j] = head.storage[t * h + j] }
                 }
+            }
+        }
+    }
+
+    /// The attention scale of block `layer`: 1/√(head width) (when `scale_attn_weights`),
+    /// further divided by layer + 1 (when `scale_attn_by_inverse_layer_idx`).
+    func attentionScale(layer: Int) -> Float {
+        var scale: Float = config.scaleAttentionWeights ? 1 / Float(config.headWidth).squareRoot() : 1
+        if config.scaleByInverseLayerIndex { scale /= Float(layer + 1) }
+        return scale
+    }
+
+    /// One head's causal attention pattern: softmax over positions 0...t of
+    /// scale·q_t·k_j, row by row in Float64; later positions get 0.
+    static func attentionPattern(_ q: Matrix<Float>, _ k: Matrix<Float>, scale: Float, into scores: inout Matrix<Float>) {
+        let context = q.rows
+        LinearAlgebra.gemm(q, k, transposeB: true, alpha: scale, into: &scores)
+        scores.withUnsafeMutableBufferPointer { s in
+            for t in 0..<context {
+                let row = t * context
+                var top = -Double.infinity
+                for j in 0...t { top = max(top, Double(s[row + j])) }
+                var total = 0.0
+                for j in 0...t {
+                    let e = exp(Double(s[row + j]) - top)
+                    s[row + j] = Float(e)
+                    total += e
+                }
+                for j in 0...t { s[row + j] = Float(Double(s[row + j]) / total) }
+                for j in (t + 1)..<context { s[row + j] = 0 }
             }
         }
     }

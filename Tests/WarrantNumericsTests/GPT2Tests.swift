@@ -34,6 +34,41 @@ struct GPT2Tests {
         }
     }
 
+    @Test("the gradient at every hook matches torch autograd to 1e-4 relative, a loss term at a later hook included", arguments: cases)
+    func gradientsMatchAutograd(name: String) throws {
+        let model = try GPT2.load(folder: NumericsFixtures.path("gpt2/\(name)/model"))
+        let pass = model.forward(try Self.tokens(name), replacing: [:])
+        let file = try SafetensorsFile(contentsOf: NumericsFixtures.path("gpt2/\(name)/gradients.safetensors"))
+        let gradLogits: Matrix<Float> = try file.matrix("grad_logits")
+        let injected = "blocks.1.hook_resid_post"
+        let inject: Matrix<Float> = try file.matrix("inject." + injected)
+        let hooks = model.hookNames.filter { file.tensors[$0] != nil }
+        #expect(hooks.count == model.hookNames.count - 2, "autograd gives every hook but hook_pos_embed and the logits")
+        for hook in hooks {
+            var want: Matrix<Float> = try file.matrix(hook)
+            if hook == "blocks.2.hook_resid_pre" {
+                // In transformers this is the same tensor as blocks.1.hook_resid_post, so
+                // autograd's gradient there holds the loss term on it. With TransformerLens's
+                // hooks it is a hook after that one, which the term does not depend on.
+                for k in want.storage.indices { want.storage[k] -= inject.storage[k] }
+            }
+            let have = model.gradient(at: hook, of: pass, gradLogits: gradLogits, injecting: [injected: inject])
+            #expect(have.rows == want.rows && have.cols == want.cols, "\(hook): shape")
+            let scale = max(1e-3, want.storage.map { abs(Double($0)) }.max() ?? 0)
+            let error = zip(have.storage, want.storage).map { abs(Double($0) - Double($1)) }.max() ?? 0
+            #expect(error <= 1e-4 * scale, "\(hook): max error \(error) at scale \(scale)")
+        }
+        // Position and token embeddings add: their gradients are the same.
+        let embed = model.gradient(at: "hook_embed", of: pass, gradLogits: gradLogits, injecting: [:])
+        #expect(model.gradient(at: "hook_pos_embed", of: pass, gradLogits: gradLogits, injecting: [:]).storage == embed.storage)
+        // No logit gradient and no loss term: nothing flows.
+        let none = model.gradient(at: "blocks.0.hook_resid_pre", of: pass, gradLogits: Matrix(rows: gradLogits.rows, cols: gradLogits.cols), injecting: [:])
+        #expect(none.storage.allSatisfy { $0 == 0 })
+        // Not a hook, or a gradient of the wrong shape: a zero gradient, not a trap.
+        #expect(model.gradient(at: "blocks.9.hook_resid_pre", of: pass, gradLogits: gradLogits, injecting: [:]).count == 0)
+        #expect(model.gradient(at: "hook_embed", of: pass, gradLogits: Matrix(rows: 1, cols: 1), injecting: [:]).storage.allSatisfy { $0 == 0 })
+    }
+
     @Test("the config's settings are read, defaults filled in as transformers fills them")
     func config() throws {
         let tied = try GPT2.load(folder: NumericsFixtures.path("gpt2/tied-gelu-new/model")).config
