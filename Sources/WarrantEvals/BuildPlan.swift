@@ -63,13 +63,16 @@ public struct BuildPlan {
             if let cfg = c.header?.modelConfig {
                 config = CaseLoader.resolve(cfg.value, from: cfg.location.file)
             } else if let w = weights {
-                config = ((w as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json")
+                var isDirectory: ObjCBool = false
+                // A folder is the model (Hugging Face's or Warrant's); a weights file has model.json beside it.
+                config = FileManager.default.fileExists(atPath: w, isDirectory: &isDirectory) && isDirectory.boolValue ? w
+                    : ((w as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json")
             }
         }
         // Files outside the case's read scope are not touched; the check reports them.
         if let w = weights, loaded.scope.problem(dataFile: w) != nil { weights = nil }
         if let cfg = config, loaded.scope.problem(dataFile: cfg) != nil { config = nil }
-        let modelSHA = weights.flatMap { try? Hashing.sha256Hex(fileAt: $0) }
+        let modelSHA = weights.flatMap { try? Hashing.modelSHA256(at: $0, scope: loaded.scope.problem(dataFile:)) }
         // An unreadable config is the run's to report (with the loader's message).
         let modelKind = config.flatMap { try? ModelKind.read(configPath: $0) }
         let maxAge = c.header?.maxEvidenceAge.flatMap { AgeParser.seconds($0.value) }

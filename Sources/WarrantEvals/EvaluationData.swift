@@ -70,3 +70,45 @@ public struct EvaluationData: Sendable {
         return (s, fraction)
     }
 }
+
+/// The token ids a transformer's evaluation runs on: a file of sequences × context ids
+/// (``TokenBatch/read(_:)``), its first 80% of sequences (at least one) for training and
+/// the alive-feature window, the rest held out.
+///
+/// Every position counts, the first (often a BOS token) included: training and every metric
+/// are over all positions, as the file gives them, and there is no padding to leave out
+/// (a token array is rectangular; a pad id in it is a token like any other). Cross-entropy
+/// labels are the next token, so each sequence's last position has none and is left out of
+/// the cross-entropy metrics only.
+public struct TokenData: Sendable {
+    public var train: TokenBatch
+    public var test: TokenBatch
+    /// The next token at each held-out position; -1 at each sequence's last.
+    public var testLabels: [Int]
+    public var name: String
+    public var sha256: String
+
+    /// Reads and splits the tokens at `path`, checked against `model` (ids in its
+    /// vocabulary, sequences within its context).
+    public static func load(model: GPT2, path: String?) throws -> TokenData {
+        guard let path else {
+            throw EvaluationData.DataError.invalid("a transformer's evaluations run on token ids: give --tokens FILE.npy (sequences × context, int32 or int64)")
+        }
+        let batch = try TokenBatch.read(path)
+        try model.check(batch)
+        guard batch.sequences >= 2 else {
+            throw EvaluationData.DataError.invalid("\(path) holds \(batch.sequences) sequence; an evaluation needs at least 2 (the first 80% train, the rest are held out)")
+        }
+        let cut = min(batch.sequences - 1, max(1, batch.sequences * 4 / 5))
+        let test = batch.examples(Array(cut..<batch.sequences))
+        var labels: [Int] = []
+        labels.reserveCapacity(test.tokens.count)
+        for s in 0..<test.sequences {
+            for t in 0..<test.context { labels.append(t + 1 < test.context ? Int(test.tokens[s * test.context + t + 1]) : -1) }
+        }
+        let file = (path as NSString).lastPathComponent
+        return TokenData(train: batch.examples(Array(0..<cut)), test: test, testLabels: labels,
+                         name: "\(file): \(batch.sequences) sequences × \(batch.context) tokens (first \(cut) train, last \(batch.sequences - cut) held out; every position)",
+                         sha256: try Hashing.sha256Hex(fileAt: path))
+    }
+}

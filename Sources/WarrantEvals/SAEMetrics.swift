@@ -60,8 +60,9 @@ public enum SAEMetrics {
         _ sae: SAE, model: Model, layer: String, inputs: Model.Inputs, labels: [Int]?,
         trainingWindow: Model.Inputs? = nil, bootstrap: Bootstrap? = Bootstrap()
     ) -> SAEEvaluation {
-        let clean = model.forward(inputs, replacing: [:])
-        let window = trainingWindow.flatMap { $0.exampleCount > 0 ? model.forward($0, replacing: [:])[hook: layer] : nil }
+        let downstream = Set(model.downstreamHooks(after: layer))
+        let clean = model.forward(inputs, replacing: [:], keeping: downstream.union([layer]))
+        let window = trainingWindow.flatMap { $0.exampleCount > 0 ? model.forward($0, replacing: [:], keeping: [layer])[hook: layer] : nil }
         return evaluate(sae, activations: clean[hook: layer] ?? Matrix(rows: 0, cols: 0), trainingWindow: window, bootstrap: bootstrap,
                         spliced: (model, inputs, clean, layer), labels: labels)
     }
@@ -194,8 +195,9 @@ public enum SAEMetrics {
         put("l2_ratio", ratioSum / Double(nTok), "l2_ratio.mean_t |xhat_t| / |x_t| (norms below 1e-4 taken as 1)")
 
         guard let (model, inputs, clean, layer) = context else { return withIntervals() }
-        let spliced = model.forward(inputs, replacing: [layer: recon])
-        let ablated = model.forward(inputs, replacing: [layer: Matrix(rows: a.rows, cols: a.cols)])
+        let downstream = Set(model.downstreamHooks(after: layer))
+        let spliced = model.forward(inputs, replacing: [layer: recon], keeping: downstream)
+        let ablated = model.forward(inputs, replacing: [layer: Matrix(rows: a.rows, cols: a.cols)], keeping: [])
         let (klSAE, _) = klDivergence(original: clean.logits, new: spliced.logits)
         let (klAbl, _) = klDivergence(original: clean.logits, new: ablated.logits)
         put("kl", klSAE, "kl.mean_t KL(p_original || p_spliced)")
@@ -224,18 +226,24 @@ public enum SAEMetrics {
         samples["top1_consistency"] = .mean(top1Terms)
         let top1 = zip(Kernels.argmaxRows(clean.logits), Kernels.argmaxRows(spliced.logits)).filter { $0 == $1 }.count
         put("top1_consistency", Double(top1) / Double(nTok), "top1.fraction_of_tokens_with_equal_argmax")
-        if let labels {
-            let ce = crossEntropy(clean.logits, labels: labels), ceSAE = crossEntropy(spliced.logits, labels: labels)
-            let ceAbl = crossEntropy(ablated.logits, labels: labels)
-            put("ce_clean", ce, "ce.mean_t -log p(label)")
-            put("ce_sae", ceSAE, "ce.mean_t -log p_spliced(label)")
-            put("ce_ablation", ceAbl, "ce.mean_t -log p_zero_ablated(label)")
-            put("ce_increase", ceSAE - ce, "ce_increase.ce_sae - ce_clean")
-            ratio("ce_score", ceAbl - ceSAE, ceAbl - ce, "ce_score.(CE_ablation - CE_sae) / (CE_ablation - CE_clean)",
+        // A negative label marks a position without one (a sequence's last token has no next
+        // token): cross-entropy is over the labelled positions only.
+        let labelled = labels.map { l in l.count == nTok ? l.indices.filter { l[$0] >= 0 && l[$0] < v } : [] } ?? []
+        if let allLabels = labels, !labelled.isEmpty {
+            let labels = labelled.map { allLabels[$0] }
+            let over = labelled.count == allLabels.count ? "" : ", over the \(labelled.count) positions with a next token"
+            let ce = crossEntropy(clean.logits.gatherRows(labelled), labels: labels)
+            let ceSAE = crossEntropy(spliced.logits.gatherRows(labelled), labels: labels)
+            let ceAbl = crossEntropy(ablated.logits.gatherRows(labelled), labels: labels)
+            put("ce_clean", ce, "ce.mean_t -log p(label)" + over)
+            put("ce_sae", ceSAE, "ce.mean_t -log p_spliced(label)" + over)
+            put("ce_ablation", ceAbl, "ce.mean_t -log p_zero_ablated(label)" + over)
+            put("ce_increase", ceSAE - ce, "ce_increase.ce_sae - ce_clean" + over)
+            ratio("ce_score", ceAbl - ceSAE, ceAbl - ce, "ce_score.(CE_ablation - CE_sae) / (CE_ablation - CE_clean)" + over,
                   why: "zero-ablating the layer does not change the cross-entropy")
-            let ceTerms = labels.enumerated().map { -lp[$0.offset, $0.element] }
-            let ceSAETerms = labels.enumerated().map { -lq[$0.offset, $0.element] }
-            let ceAblTerms = labels.enumerated().map { -la[$0.offset, $0.element] }
+            let ceTerms = zip(labelled, labels).map { -lp[$0, $1] }
+            let ceSAETerms = zip(labelled, labels).map { -lq[$0, $1] }
+            let ceAblTerms = zip(labelled, labels).map { -la[$0, $1] }
             samples["ce_clean"] = .mean(ceTerms)
             samples["ce_sae"] = .mean(ceSAETerms)
             samples["ce_ablation"] = .mean(ceAblTerms)

@@ -37,16 +37,40 @@ public struct SAERun {
         }
     }
 
-    /// The held-out and training inputs, in the Float32 the SAE computes in
-    /// (``EvaluationData`` decides which they are).
-    struct Inputs {
-        var train: Matrix<Float>
-        var test: Matrix<Float>
-        var data: EvaluationData
-        init(_ data: EvaluationData) {
-            self.data = data
-            train = data.train.converted(to: Float.self)
-            test = data.test.converted(to: Float.self)
+    /// The training and held-out inputs of a run, in the form the model takes them, and
+    /// what the record says of them.
+    struct RunData<Inputs> {
+        var train: Inputs
+        var test: Inputs
+        /// One per held-out position (negative: none), for cross-entropy.
+        var testLabels: [Int]?
+        var name: String
+        var sha256: String
+        /// The configuration key naming the file given (`data` for an MLP, `tokens` for a transformer).
+        var fileKey: String
+    }
+
+    /// A loaded model and its data, whatever the architecture; ``SAERun`` runs the same
+    /// code on each.
+    enum Subject {
+        case mlp(MLP<Float>, RunData<Matrix<Float>>)
+        case gpt2(GPT2, RunData<TokenBatch>)
+    }
+
+    /// Loads the model at `path` (a model.json, a Warrant model folder, a Hugging Face GPT-2
+    /// folder) and the data of `dataPath` (an MLP's inputs, a transformer's token ids).
+    static func load(_ path: String, dataPath: String?) throws -> Subject {
+        switch try LoadedModel.Location(path) {
+        case .warrantConfig(let config):
+            let model = try MLP<Float>.load(configPath: config)
+            let data = try EvaluationData.load(model: model, configPath: config, dataPath: dataPath)
+            return .mlp(model, RunData(train: data.train.converted(to: Float.self), test: data.test.converted(to: Float.self),
+                                       testLabels: data.testLabels, name: data.name, sha256: data.sha256, fileKey: "data"))
+        case .huggingFaceFolder(let folder):
+            let model = try GPT2.load(folder: folder)
+            let data = try TokenData.load(model: model, path: dataPath)
+            return .gpt2(model, RunData(train: data.train, test: data.test, testLabels: data.testLabels, name: data.name,
+                                        sha256: data.sha256, fileKey: "tokens"))
         }
     }
 
@@ -63,11 +87,15 @@ public struct SAERun {
     /// (the sample standard deviation) across all the seeds; the SAE kept is the first.
     public func run(outputDirectory: String, producer: EvidenceRecord.Producer,
                     progress: (Int, SAELossTerms) -> Void = { _, _ in }) throws -> Result {
-        let model = try MLP<Float>.load(configPath: modelConfigPath)
-        guard model.config.activationNames.contains(layer), layer != "logits" else {
-            throw RunError.badLayer(layer, model.config.activationNames.filter { $0 != "logits" })
+        switch try Self.load(modelConfigPath, dataPath: dataPath) {
+        case .mlp(let model, let data): return try run(model, data, outputDirectory: outputDirectory, producer: producer, progress: progress)
+        case .gpt2(let model, let data): return try run(model, data, outputDirectory: outputDirectory, producer: producer, progress: progress)
         }
-        let data = Inputs(try EvaluationData.load(model: model, configPath: modelConfigPath, dataPath: dataPath))
+    }
+
+    func run<Model: DifferentiableHookedModel>(_ model: Model, _ data: RunData<Model.Inputs>, outputDirectory: String,
+                                              producer: EvidenceRecord.Producer, progress: (Int, SAELossTerms) -> Void) throws -> Result {
+        guard model.replaceableHooks.contains(layer) else { throw RunError.badLayer(layer, model.replaceableHooks) }
         let (sae, _) = SAETrainer(settings: settings, layer: layer)
             .train(model: model, inputs: data.train, progressEvery: max(1, settings.steps / 50), progress: progress)
         var result = try finish(sae, model: model, data: data, outputDirectory: outputDirectory, producer: producer, trained: true)
@@ -77,7 +105,7 @@ public struct SAERun {
             var other = settings
             other.seed = settings.seed &+ UInt64(k)
             let (otherSAE, _) = SAETrainer(settings: other, layer: layer).train(model: model, inputs: data.train, progressEvery: max(1, settings.steps / 50))
-            evaluations.append(SAEMetrics.evaluate(otherSAE, model: model, layer: layer, inputs: data.test, labels: data.data.testLabels,
+            evaluations.append(SAEMetrics.evaluate(otherSAE, model: model, layer: layer, inputs: data.test, labels: data.testLabels,
                                                    trainingWindow: data.train, bootstrap: nil))
         }
         for (name, m) in result.evaluation.metrics {
@@ -102,25 +130,36 @@ public struct SAERun {
     /// came from) and pins its files by SHA-256.
     public static func evaluateSAELens(saeDirectory: String, layer asked: String?, modelConfigPath: String, dataPath: String?,
                                        producer: EvidenceRecord.Producer) throws -> (record: EvidenceRecord, evaluation: SAEEvaluation, sae: SAELensSAE) {
-        let model = try MLP<Float>.load(configPath: modelConfigPath)
         let sae = try SAELensSAE.read(from: saeDirectory)
-        let candidates = model.config.activationNames.filter { $0 != "logits" }
+        switch try load(modelConfigPath, dataPath: dataPath) {
+        case .mlp(let model, let data):
+            return try evaluateSAELens(sae, saeDirectory: saeDirectory, layer: asked, model: model, data: data, modelPath: modelConfigPath,
+                                       dataPath: dataPath, producer: producer)
+        case .gpt2(let model, let data):
+            return try evaluateSAELens(sae, saeDirectory: saeDirectory, layer: asked, model: model, data: data, modelPath: modelConfigPath,
+                                       dataPath: dataPath, producer: producer)
+        }
+    }
+
+    static func evaluateSAELens<Model: HookedModel>(_ sae: SAELensSAE, saeDirectory: String, layer asked: String?, model: Model,
+                                                    data: RunData<Model.Inputs>, modelPath: String, dataPath: String?,
+                                                    producer: EvidenceRecord.Producer) throws -> (record: EvidenceRecord, evaluation: SAEEvaluation, sae: SAELensSAE) {
+        let candidates = model.replaceableHooks
         if let asked, let hook = sae.hookName, asked != hook {
             throw RunError.noData("the SAE in \(saeDirectory) reads `\(hook)` (its cfg.json says so), not `\(asked)`; drop --layer, or evaluate an SAE trained on `\(asked)`")
         }
         guard let layer = asked ?? sae.hookName else {
             throw RunError.noData("the SAE in \(saeDirectory) names no hook in its cfg.json; say where it reads with --layer (one of: \(candidates.joined(separator: ", ")))")
         }
-        guard let width = model.config.width(of: layer), layer != "logits" else { throw RunError.badLayer(layer, candidates) }
+        guard let width = model.width(of: layer), candidates.contains(layer) else { throw RunError.badLayer(layer, candidates) }
         guard sae.inputDimension == width else {
             throw RunError.noData("the SAE in \(saeDirectory) reads \(sae.inputDimension)-wide activations, but `\(layer)` of the model is \(width) wide")
         }
-        let data = Inputs(try EvaluationData.load(model: model, configPath: modelConfigPath, dataPath: dataPath))
-        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.data.testLabels, trainingWindow: data.train)
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels, trainingWindow: data.train)
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration
-        record.title = "\(sae.architecture.rawValue) SAE (SAELens layout, \(sae.dictionarySize) features) from \((saeDirectory as NSString).lastPathComponent) on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
-        record.subject = try subject(modelConfigPath, model)
+        record.title = "\(sae.architecture.rawValue) SAE (SAELens layout, \(sae.dictionarySize) features) from \((saeDirectory as NSString).lastPathComponent) on \(layer) of \(modelName(modelPath))"
+        record.subject = try subject(modelPath, model)
         record.method = .init(name: "sae", version: methodVersion)
         record.provenance = .derived
         var configuration = sae.recordConfiguration
@@ -128,9 +167,9 @@ public struct SAERun {
         configuration["evaluated"] = .string(saeDirectory)
         configuration["trained_by_warrant"] = .bool(false)
         configuration["intervals"] = Bootstrap().recordConfiguration
-        if let dataPath { configuration["data"] = .string(dataPath) }
+        if let dataPath { configuration[data.fileKey] = .string(dataPath) }
         record.configuration = configuration
-        record.dataset = .init(name: data.data.name, sha256: data.data.sha256)
+        record.dataset = .init(name: data.name, sha256: data.sha256)
         for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, interval: m.interval, definition: m.definition) }
         for file in ["sae_weights.safetensors", "cfg.json"] {
             let path = saeDirectory + "/" + file
@@ -139,18 +178,18 @@ public struct SAERun {
         return (record, evaluation, sae)
     }
 
-    func finish(_ sae: SparseAutoencoder, model: MLP<Float>, data: Inputs, outputDirectory: String,
-                producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
-        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.data.testLabels, trainingWindow: data.train)
+    func finish<Model: HookedModel>(_ sae: SparseAutoencoder, model: Model, data: RunData<Model.Inputs>, outputDirectory: String,
+                                    producer: EvidenceRecord.Producer, trained: Bool) throws -> Result {
+        let evaluation = SAEMetrics.evaluate(sae, model: model, layer: layer, inputs: data.test, labels: data.testLabels, trainingWindow: data.train)
         if trained { try sae.write(to: outputDirectory, hookName: layer, metadata: ["warrant_loss": .string(settings.loss.rawValue)]) }
         var record = EvidenceRecord(kind: "interpretability.sae", producer: producer)
         record.producer.numerics = OpenBLAS.configuration
-        record.title = "\(settings.loss.rawValue) SAE on \(layer) of \((modelConfigPath as NSString).lastPathComponent)"
+        record.title = "\(settings.loss.rawValue) SAE on \(layer) of \(Self.modelName(modelConfigPath))"
         record.subject = try Self.subject(modelConfigPath, model)
         record.method = .init(name: "sae", version: Self.methodVersion)
         record.provenance = .derived
-        record.configuration = configuration(trained: trained, saeDirectory: outputDirectory)
-        record.dataset = .init(name: data.data.name, sha256: data.data.sha256)
+        record.configuration = configuration(trained: trained, saeDirectory: outputDirectory, fileKey: data.fileKey)
+        record.dataset = .init(name: data.name, sha256: data.sha256)
         for (name, m) in evaluation.metrics { record.metrics[name] = .init(m.value, interval: m.interval, definition: m.definition) }
         for file in ["sae_weights.safetensors", "cfg.json"] {
             let path = outputDirectory + "/" + file
@@ -160,7 +199,7 @@ public struct SAERun {
     }
 
     /// The recipe's configuration, under the names a case's `eval:` uses.
-    public func configuration(trained: Bool, saeDirectory: String) -> [String: JSONValue] {
+    public func configuration(trained: Bool, saeDirectory: String, fileKey: String = "data") -> [String: JSONValue] {
         var c: [String: JSONValue] = [
             "layer": .string(layer), "loss": .string(settings.loss.rawValue),
             "dict_size": .number(Double(settings.dictionarySize)), "lambda": .number(settings.lambda),
@@ -170,19 +209,31 @@ public struct SAERun {
             "trained_by_warrant": .bool(trained), "intervals": Bootstrap().recordConfiguration, "seeds": .number(Double(settings.seeds)),
         ]
         if settings.loss == .e2eDownstream { c["beta"] = .number(settings.beta) }
-        if let dataPath { c["data"] = .string(dataPath) }
+        if let dataPath { c[fileKey] = .string(dataPath) }
         return c
     }
 
-    /// The record subject of an evaluation of this model: named after the model's folder
-    /// (as `examples/models/modadd` gives `modadd`), identified by its weights' SHA-256.
-    static func subject(_ configPath: String, _ model: MLP<Float>) throws -> EvidenceRecord.Subject {
-        let name = (configPath as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init)
-        return .init(name: name, sha256: try Hashing.sha256Hex(fileAt: weightsPath(configPath, model)))
+    /// How records and titles name the model at `path` (`model.json`, a folder's name).
+    static func modelName(_ path: String) -> String {
+        (URL(fileURLWithPath: path).standardizedFileURL.path as NSString).lastPathComponent
     }
 
-    static func weightsPath(_ configPath: String, _ model: MLP<Float>) -> String {
+    /// The record subject of an evaluation of the model at `path`: named after the model's
+    /// folder (as `examples/models/modadd` gives `modadd`), identified by the SHA-256 of its
+    /// weights (a Warrant model) or of its folder's files (``Hashing/modelSHA256(at:scope:)``).
+    static func subject<Model: HookedModel>(_ path: String, _ model: Model) throws -> EvidenceRecord.Subject {
+        switch try LoadedModel.Location(path) {
+        case .warrantConfig(let config):
+            let weights = try (model as? MLP<Float>)?.config.weights ?? MLPConfig.load(configPath: config).weights
+            let name = (config as NSString).deletingLastPathComponent.split(separator: "/").last.map(String.init)
+            return .init(name: name, sha256: try Hashing.sha256Hex(fileAt: weightsPath(config, weights)))
+        case .huggingFaceFolder(let folder):
+            return .init(name: modelName(folder), sha256: try Hashing.modelSHA256(at: folder))
+        }
+    }
+
+    static func weightsPath(_ configPath: String, _ weights: String) -> String {
         let dir = (configPath as NSString).deletingLastPathComponent
-        return model.config.weights.hasPrefix("/") || dir.isEmpty ? model.config.weights : dir + "/" + model.config.weights
+        return weights.hasPrefix("/") || dir.isEmpty ? weights : dir + "/" + weights
     }
 }

@@ -97,6 +97,9 @@ public struct SAETrainer {
         var cleanLogits: Matrix<Float>
         /// The original activations at each downstream hook (e2e+ds), in forward order.
         var cleanDownstream: [(hook: String, activation: Matrix<Float>)]
+        /// What the spliced forward pass keeps: what the backward pass and the downstream
+        /// terms read (nil: every hook).
+        var keeping: Set<String>?
     }
 
     /// Trains on the activations at ``layer`` of `inputs` (the model's inputs; a batch is
@@ -105,9 +108,9 @@ public struct SAETrainer {
     /// the seeded initialisation.
     public func train<Model: DifferentiableHookedModel>(model: Model, inputs: Model.Inputs, initial: SparseAutoencoder? = nil, progressEvery: Int = 100,
                                           progress: (Int, SAELossTerms) -> Void = { _, _ in }) -> (SparseAutoencoder, SAELossTerms) {
-        let clean = model.forward(inputs, replacing: [:])
-        let activations = clean[hook: layer] ?? Matrix(rows: 0, cols: 0)
         let downstream = settings.loss == .e2eDownstream ? model.downstreamHooks(after: layer) : []
+        let clean = model.forward(inputs, replacing: [:], keeping: Set([layer] + downstream))
+        let activations = clean[hook: layer] ?? Matrix(rows: 0, cols: 0)
         let positions = inputs.positionsPerExample
         return train(activations: activations, examples: inputs.exampleCount, positions: positions, initial: initial,
                      progressEvery: progressEvery, progress: progress) { examples -> EndToEndBatch<Model>? in
@@ -115,7 +118,8 @@ public struct SAETrainer {
             let rows = SAETrainer.positionRows(of: examples, positions: positions)
             let cleanDownstream = downstream.compactMap { name in clean[hook: name].map { (name, $0.gatherRows(rows)) } }
             return EndToEndBatch(model: model, inputs: inputs.examples(examples), cleanLogits: clean.logits.gatherRows(rows),
-                                 cleanDownstream: cleanDownstream)
+                                 cleanDownstream: cleanDownstream,
+                                 keeping: model.hooksNeeded(forGradientAt: layer).map { $0.union(downstream) })
         }
     }
 
@@ -228,7 +232,7 @@ public struct SAETrainer {
         // The gradient with respect to the reconstruction.
         var dRecon: Matrix<Float>
         if let batch = endToEnd, settings.loss != .local {
-            let spliced = batch.model.forward(batch.inputs, replacing: [layer: recon])
+            let spliced = batch.model.forward(batch.inputs, replacing: [layer: recon], keeping: batch.keeping)
             let klWeight = settings.loss == .e2e ? 1.0 : 0.5
             let (kl, dLogits) = SAEMetrics.klDivergence(original: batch.cleanLogits, new: spliced.logits, scale: klWeight)
             terms.kl = kl

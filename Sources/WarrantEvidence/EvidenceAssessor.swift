@@ -115,7 +115,7 @@ public struct EvidenceAssessor {
                      hint: "add its folder to `case.policy.read_roots`")
             } else {
                 do {
-                    modelSHA = try Hashing.sha256Hex(fileAt: path)
+                    modelSHA = try Hashing.modelSHA256(at: path, scope: loaded.scope.problem(dataFile:))
                 } catch {
                     emit(Rules.modelMissing, model.location, "the model file cannot be read (\(error)), so evidence cannot be checked against it",
                          hint: "point `case.system.model.path` at the model's weights, relative to the case file")

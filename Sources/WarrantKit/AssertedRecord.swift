@@ -66,7 +66,7 @@ public enum AssertedRecord {
         guard name != nil || weights != nil else { return }
         var subject = record.subject ?? .init()
         if let name { subject.name = name }
-        if let weights { subject.sha256 = try Hashing.sha256Hex(fileAt: weights) }
+        if let weights { subject.sha256 = try Hashing.modelSHA256(at: weights) }
         record.subject = subject
     }
 

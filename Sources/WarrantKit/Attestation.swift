@@ -45,7 +45,7 @@ public enum Attestation {
             }
             if let m = a.assuranceCase.header?.modelPath {
                 let weights = CaseLoader.resolve(m.value, from: m.location.file)
-                if let sha = try? Hashing.sha256Hex(fileAt: weights) { add(weights, sha256: sha) }
+                if let sha = try? Hashing.modelSHA256(at: weights) { add(weights, sha256: sha) }
             }
             if let store = a.evidence?.store, let head = store.head {
                 add(store.store, sha256: head, annotations: [storeAnnotation: .bool(true), "records": .number(Double(store.records))])

@@ -1,5 +1,6 @@
 import Foundation
 import WarrantCore
+import WarrantEvidence
 import WarrantFiles
 import WarrantReport
 
@@ -21,6 +22,8 @@ public enum RunInputs {
             if let m = c.header?.modelPath {
                 let weights = CaseLoader.resolve(m.value, from: m.location.file)
                 inputs.add(weights, as: "the model's weights")
+                // A Hugging Face folder: its config, index and shards.
+                for name in (try? Hashing.modelFolderFiles(weights)) ?? [] { inputs.add(weights + "/" + name, as: "a file of the model") }
                 inputs.add(((weights as NSString).deletingLastPathComponent as NSString).appendingPathComponent("model.json"), as: "the model's config")
             }
             if let cfg = c.header?.modelConfig { inputs.add(CaseLoader.resolve(cfg.value, from: cfg.location.file), as: "the model's config") }

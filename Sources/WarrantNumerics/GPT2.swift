@@ -325,12 +325,12 @@ public struct GPT2: HookedModel {
 
     /// Runs the model on `batch` (checked with ``check(_:)``; an id outside the vocabulary
     /// or a position beyond the context embeds as zeros rather than trapping).
-    public func forward(_ batch: TokenBatch, replacing: [String: Matrix<Float>]) -> Pass {
+    public func forward(_ batch: TokenBatch, replacing: [String: Matrix<Float>], keeping: Set<String>?) -> Pass {
         let d = config.width, rows = batch.tokens.count, context = batch.context
         var saved: [String: Matrix<Float>] = [:]
         func hook(_ name: String, _ x: Matrix<Float>) -> Matrix<Float> {
             let value = replacing[name].flatMap { $0.rows == x.rows && $0.cols == x.cols ? $0 : nil } ?? x
-            saved[name] = value
+            if keeping?.contains(name) ?? true { saved[name] = value }
             return value
         }
         var embed = Matrix<Float>(rows: rows, cols: d)

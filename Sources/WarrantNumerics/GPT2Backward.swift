@@ -83,6 +83,24 @@ extension GPT2: DifferentiableHookedModel {
         return hook == "hook_embed" || hook == "hook_pos_embed" ? dResidual : zero
     }
 
+    /// The last block's `hook_resid_post`, and in every block from the hook's own,
+    /// `hook_resid_pre`, `ln1.hook_normalized`, `hook_resid_mid` and `mlp.hook_pre`.
+    public func hooksNeeded(forGradientAt hook: String) -> Set<String>? {
+        let first: Int
+        if hook == "hook_embed" || hook == "hook_pos_embed" {
+            first = 0
+        } else if let (l, _) = Self.blockHook(hook), l < config.layers {
+            first = l
+        } else {
+            first = config.layers
+        }
+        var needed: Set<String> = ["blocks.\(config.layers - 1).hook_resid_post"]
+        for l in first..<max(first, config.layers) {
+            for name in ["hook_resid_pre", "ln1.hook_normalized", "hook_resid_mid", "mlp.hook_pre"] { needed.insert("blocks.\(l).\(name)") }
+        }
+        return needed
+    }
+
     /// The gradient with respect to a LayerNorm's input `x` given the gradient `dy` at its
     /// output (weight `weight`): with n = (x − μ)/σ and dn = dy ⊙ weight,
     /// dx = (dn − mean(dn) − n · mean(dn ⊙ n)) / σ, row by row in Float64.

@@ -30,7 +30,18 @@ public protocol HookedModel: Sendable {
     /// Runs the model on `inputs`, replacing the activation at each hook named in
     /// `replacing` by the matrix given (which must have that activation's shape: callers
     /// build it from the activation itself, e.g. an SAE's reconstruction).
-    func forward(_ inputs: Inputs, replacing: [String: Matrix<Float>]) -> Pass
+    ///
+    /// `keeping` names the hooks whose activations the pass keeps (the logits are always
+    /// kept); nil keeps every hook. A transformer's pass over many tokens at a hundred hooks
+    /// would otherwise hold gigabytes no caller reads. A model may keep more than asked.
+    func forward(_ inputs: Inputs, replacing: [String: Matrix<Float>], keeping: Set<String>?) -> Pass
+}
+
+extension HookedModel {
+    /// A forward pass that keeps every hook.
+    public func forward(_ inputs: Inputs, replacing: [String: Matrix<Float>]) -> Pass {
+        forward(inputs, replacing: replacing, keeping: nil)
+    }
 }
 
 /// A ``HookedModel`` with a backward pass: what training through the model (e2e SAEs)
@@ -40,6 +51,10 @@ public protocol DifferentiableHookedModel: HookedModel {
     /// respect to the logits of `pass` is `gradLogits`, plus loss terms on later hooks whose
     /// gradients are `injecting` (by hook). The model's parameters are frozen.
     func gradient(at hook: String, of pass: Pass, gradLogits: Matrix<Float>, injecting: [String: Matrix<Float>]) -> Matrix<Float>
+
+    /// The hooks a forward pass must keep for ``gradient(at:of:gradLogits:injecting:)`` at
+    /// `hook`; nil when the model needs them all.
+    func hooksNeeded(forGradientAt hook: String) -> Set<String>?
 }
 
 /// A batch of model inputs, cut by example (an MLP's rows, a transformer's sequences).
@@ -157,9 +172,13 @@ extension MLP: HookedModel, DifferentiableHookedModel where T == Float {
         return (first..<max(first, layerCount - 1)).map { MLPHook.hidden($0).description }
     }
 
-    public func forward(_ inputs: Matrix<Float>, replacing: [String: Matrix<Float>]) -> Forward {
+    /// An MLP's pass keeps every layer whatever `keeping` asks: it has a few hooks, and its
+    /// backward pass reads them all.
+    public func forward(_ inputs: Matrix<Float>, replacing: [String: Matrix<Float>], keeping: Set<String>?) -> Forward {
         forward(inputs, replacing: replacing, firstPreActivation: nil)
     }
+
+    public func hooksNeeded(forGradientAt hook: String) -> Set<String>? { nil }
 
     public func gradient(at hook: String, of pass: Forward, gradLogits: Matrix<Float>, injecting: [String: Matrix<Float>]) -> Matrix<Float> {
         let grads = backward(pass, gradOutput: gradLogits, activationGradients: [hook], parameters: false, injecting: injecting)

@@ -260,6 +260,60 @@ struct TransformerModelCLITests {
         #expect(error < 1e-4)
     }
 
+    @Test("eval sae trains each loss at a GPT-2 hook from token ids; the record is about the folder, and a case about the folder accepts it",
+          arguments: ["local", "e2e", "e2e+ds"])
+    func evalSAE(loss: String) throws {
+        let dir = try ScratchCopy()
+        try writeTokens(dir)
+        let model = Self.fixture.appendingPathComponent("model").path
+        let r = try CLI.run(["eval", "sae", "--model", model, "--tokens", "tokens.npy", "--layer", "blocks.0.hook_resid_post", "--loss", loss,
+                             "--dict-size", "16", "--steps", "10", "--batch-size", "2", "--store", "e.sqlite"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        // 3 sequences of 16: 2 train, 1 held out; the residual stream after block 1 is downstream.
+        #expect(r.stdout.contains("(16 held-out tokens"))
+        #expect(r.stdout.contains("  kl ") && r.stdout.contains("  ce_increase "))
+        #expect(r.stdout.contains("  downstream_mse.blocks.1.hook_resid_post "))
+        let id = try #require(r.stdout.split(separator: "\n").last.map(String.init))
+        let show = try CLI.run(["evidence", "show", id, "--store", "e.sqlite"], in: dir.url)
+        #expect(show.stdout.contains("\"name\": \"model\"") && show.stdout.contains("\"tokens\": \"tokens.npy\""), "\(show.stdout)")
+        #expect(show.stdout.contains("over the 15 positions with a next token"))
+        // The SAE it wrote evaluates at its own hook to the same numbers.
+        let again = try CLI.run(["eval", "sae", "--model", model, "--tokens", "tokens.npy", "--no-store",
+                                 "--evaluate", ".warrant/artifacts/sae-\(loss)-blocks.0.hook_resid_post-l0.1-s0"], in: dir.url)
+        #expect(again.status == 0, "\(again.stderr)")
+        let metrics = { (out: String) in out.split(separator: "\n").filter { $0.hasPrefix("  ") && !$0.contains("s)") && !$0.contains("SAE") } }
+        #expect(metrics(again.stdout) == metrics(r.stdout))
+        let caseText = """
+            warrant: 1
+            case: { id: gpt2-case, system: { model: { path: \(model) } } }
+            nodes:
+              G1: { type: claim, text: the residual stream is explained by sparse features, supported_by: [E1] }
+              E1:
+                type: evidence
+                text: an SAE after block 0
+                eval: { method: sae, layer: blocks.0.hook_resid_post, loss: "\(loss)", dict_size: 16, steps: 10, batch_size: 2 }
+                require: ["l0 <= 16"]
+            """
+        try Data(caseText.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+        let check = try CLI.run(["check", "--level", "release", "--store", "e.sqlite", "--allow-read", model, "case.yaml"], in: dir.url)
+        #expect(check.status == 0, "\(check.stdout)")
+    }
+
+    @Test("eval sae on a GPT-2 folder without token ids, or eval lib on one, stops with exit 2 and says why")
+    func evalRefusals() throws {
+        let dir = try ScratchCopy()
+        try writeTokens(dir)
+        let model = Self.fixture.appendingPathComponent("model").path
+        let noTokens = try CLI.run(["eval", "sae", "--model", model, "--layer", "blocks.0.hook_resid_post", "--no-store"], in: dir.url)
+        #expect(noTokens.status == 2 && noTokens.stderr.contains("give --tokens"), "\(noTokens.stderr)")
+        let badHook = try CLI.run(["eval", "sae", "--model", model, "--tokens", "tokens.npy", "--no-store"], in: dir.url)
+        #expect(badHook.status == 2 && badHook.stderr.contains("blocks.0.hook_resid_pre"), "\(badHook.stderr)")
+        let lib = try CLI.run(["eval", "lib", "--model", model, "--tokens", "tokens.npy", "--no-store"], in: dir.url)
+        #expect(lib.status == 2 && lib.stderr.contains("needs a ReLU MLP"), "\(lib.stderr)")
+        let both = try CLI.run(["eval", "sae", "--model", model, "--tokens", "tokens.npy", "--data", "tokens.npy", "--no-store"], in: dir.url)
+        #expect(both.status != 0 && both.stderr.contains("not both"), "\(both.stderr)")
+    }
+
     @Test("without tokens, with a token outside the vocabulary, or a fractional id, it stops with exit 2 and says why", arguments: [
         (nil as (Int, Double)?, false, "give --tokens"), ((5, 97), true, "outside the vocabulary of 97"), ((0, 1.5), true, "is not a token id"),
     ])

@@ -17,6 +17,12 @@ struct EvalSAE: ParsableCommand {
 
           warrant eval sae --model examples/models/modadd/model.json --layer hidden.0 \\
               --loss e2e --dict-size 512 --lambda 2 --steps 2000 --seed 0
+
+        On a Hugging Face GPT-2 folder, give token ids and a TransformerLens hook; a batch is \
+        --batch-size sequences, every position of each:
+
+          warrant eval sae --model gpt2-folder --tokens tokens.npy \\
+              --layer blocks.1.hook_resid_pre --loss e2e --batch-size 8
         """
     )
 
@@ -70,7 +76,7 @@ struct EvalSAE: ParsableCommand {
         if let evaluate {
             let result = try orExit {
                 try SAERun.evaluateSAELens(saeDirectory: evaluate, layer: self.layer, modelConfigPath: options.model,
-                                           dataPath: options.data, producer: .current())
+                                           dataPath: options.inputs, producer: .current())
             }
             print("  \(result.record.title ?? "")")
             show(result.evaluation, since: start)
@@ -89,7 +95,7 @@ struct EvalSAE: ParsableCommand {
         settings.learningRate = learningRate
         settings.seed = seed
         settings.seeds = seeds
-        let run = SAERun(modelConfigPath: options.model, layer: layer, settings: settings, dataPath: options.data)
+        let run = SAERun(modelConfigPath: options.model, layer: layer, settings: settings, dataPath: options.inputs)
         let output = out ?? options.artifacts("sae-\(loss)-\(layer)-l\(JSONValue.format(lambda))-s\(seed)")
         let progress = Progress(total: steps, label: "\(loss) SAE")
         let result: SAERun.Result = try orExit {
@@ -107,8 +113,11 @@ struct EvalSAE: ParsableCommand {
     /// The main metrics, rounded for reading; the record keeps them whole.
     func show(_ e: SAEEvaluation, since start: Date) {
         let shown = ["l0", "alive", "explained_variance", "mse", "kl", "ce_increase", "ce_score", "kl_score", "l2_ratio"]
-        for name in shown + e.metrics.keys.sorted().filter({ $0.hasPrefix("downstream_mse.") }) {
-            if let v = e[name] { print("  \(name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(DisplayNumber.format(v))") }
+        let names = shown + e.metrics.keys.sorted().filter({ $0.hasPrefix("downstream_mse.") })
+        // Names are padded, never cut (`downstream_mse.blocks.1.hook_resid_post` is long).
+        let width = max(20, names.filter { e[$0] != nil }.map(\.count).max() ?? 0)
+        for name in names {
+            if let v = e[name] { print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0)) \(DisplayNumber.format(v))") }
         }
         print(String(format: "  (%d held-out tokens, %.1f s)", e.tokens, Date().timeIntervalSince(start)))
     }

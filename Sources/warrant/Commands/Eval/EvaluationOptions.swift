@@ -6,11 +6,21 @@ import WarrantKit
 
 /// The options every `eval` command shares: the model, its data, and where the record goes.
 struct EvaluationOptions: ParsableArguments {
-    @Option(help: "The model config (JSON).")
+    @Option(help: "The model: Warrant's model.json (or its folder), or a Hugging Face GPT-2 folder (config.json and safetensors weights).")
     var model: String
 
-    @Option(help: "Model inputs as .npy (default: the model's task data).")
+    @Option(help: "An MLP's inputs as .npy (default: the model's task data).")
     var data: String?
+
+    @Option(help: "A transformer's token ids: .npy or .safetensors, int32 or int64, sequences × context. The first 80% of sequences train, the rest are held out; every position counts.")
+    var tokens: String?
+
+    /// The data file given, whichever flag gave it.
+    var inputs: String? { tokens ?? data }
+
+    func validate() throws {
+        if data != nil && tokens != nil { throw ValidationError("give --data (an MLP's inputs) or --tokens (a transformer's token ids), not both") }
+    }
 
     @OptionGroup var storeOptions: StoreOptions
 
