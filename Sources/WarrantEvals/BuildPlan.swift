@@ -48,6 +48,9 @@ public struct BuildPlan {
         public var recipe: [String: JSONValue]
         public var reason: Reason
         public var location: SourceLocation
+        /// The recipe's data file (`tokens:`), resolved against the case file and inside
+        /// the case's read scope; nil when the recipe names none.
+        public var dataPath: String? = nil
     }
 
     public var items: [Item]
@@ -89,8 +92,17 @@ public struct BuildPlan {
             guard let recipeNode = node.evidence?.evaluation else { continue }
             var recipe = EvidenceAssessor.json(recipeNode)
             let method = recipe.removeValue(forKey: "method")?.string ?? ""
-            let reason: Reason
-            if Evaluations.named(method) == nil {
+            var reason: Reason
+            // A data file the recipe names is read from the case's folder tree (or its read roots) only.
+            var dataPath: String?
+            var dataProblem: String?
+            if let tokens = recipe["tokens"]?.string {
+                let path = CaseLoader.resolve(tokens, from: recipeNode.location.file)
+                if let problem = loaded.scope.problem(dataFile: path) { dataProblem = problem } else { dataPath = path }
+            }
+            if let dataProblem {
+                reason = .unsupported("the recipe's tokens file cannot be read: \(dataProblem)")
+            } else if Evaluations.named(method) == nil {
                 reason = .unsupported("no built-in `\(method)` evaluation in this Warrant (built in: \(Evaluations.names))")
             } else if config == nil || modelSHA == nil {
                 reason = .unsupported("`case.system.model.path` must name the model's weights, with its config beside it (model.json) or in `config`")
@@ -108,7 +120,7 @@ public struct BuildPlan {
                 case .missing: reason = .missing
                 }
             }
-            items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location))
+            items.append(Item(node: node.id, method: method, recipe: recipe, reason: reason, location: recipeNode.location, dataPath: dataPath))
         }
         return BuildPlan(items: items, modelConfigPath: config, modelWeightsPath: weights)
     }
@@ -169,7 +181,7 @@ public struct BuildPlan {
     /// The SAE settings a recipe asks for; unknown keys are an error (a typo would
     /// otherwise silently run the default).
     public static func saeSettings(_ recipe: [String: JSONValue]) throws -> (layer: String, settings: SAETrainingSettings) {
-        let known: Set<String> = ["layer", "loss", "dict_size", "lambda", "beta", "steps", "batch_size", "learning_rate", "seed", "seeds"]
+        let known: Set<String> = ["layer", "loss", "dict_size", "lambda", "beta", "steps", "batch_size", "learning_rate", "seed", "seeds", "tokens"]
         if let bad = recipe.keys.sorted().first(where: { !known.contains($0) }) {
             throw SAERun.RunError.noData("unknown key '\(bad)' in an sae recipe; known: \(known.sorted().joined(separator: ", "))")
         }

@@ -57,9 +57,14 @@ public struct EvaluationContext {
     public var label: String
     /// Called as the run goes.
     public var events: (EvaluationEvent) -> Void
+    /// The file the recipe's data key (`tokens:`) names, resolved and checked against the
+    /// case's read scope; the record keeps the recipe's own spelling.
+    public var dataPath: String?
 
     public init(recipe: [String: JSONValue], modelConfigPath: String, artifactsDirectory: String,
-                producer: EvidenceRecord.Producer, label: String, events: @escaping (EvaluationEvent) -> Void = { _ in }) {
+                producer: EvidenceRecord.Producer, label: String, dataPath: String? = nil,
+                events: @escaping (EvaluationEvent) -> Void = { _ in }) {
+        self.dataPath = dataPath
         self.recipe = recipe
         self.modelConfigPath = modelConfigPath
         self.artifactsDirectory = artifactsDirectory
@@ -134,7 +139,8 @@ extension SAERun: BuiltInEvaluation {
 
     public static func run(_ context: EvaluationContext) throws -> EvidenceRecord {
         let (layer, settings) = try BuildPlan.saeSettings(context.recipe)
-        let run = SAERun(modelConfigPath: context.modelConfigPath, layer: layer, settings: settings)
+        var run = SAERun(modelConfigPath: context.modelConfigPath, layer: layer, settings: settings, dataPath: context.dataPath)
+        run.dataLabel = context.recipe["tokens"]?.string
         context.events(.started(label: "\(context.label) (\(settings.loss.rawValue) SAE)", total: settings.steps))
         defer { context.events(.ended) }
         return try run.run(outputDirectory: context.artifactsDirectory, producer: context.producer) { step, terms in

@@ -22,6 +22,7 @@ public enum BuiltInRecipes {
         .init("learning_rate", .number(1e-12...10), default: "0.001", help: "Adam's peak learning rate, above 0"),
         .init("seed", .integer(seedRange), default: "0", help: "the seed of initialisation and batching"),
         .init("seeds", .integer(1...16), default: "1", help: "how many seeds to train (seed, seed+1, ...); the record gives the spread of every metric across them"),
+        .init("tokens", .string(choices: nil), help: "a transformer's token ids (.npy or .safetensors, int32 or int64, sequences × context), relative to the case file; a Hugging Face model needs them"),
     ])
 
     public static let lib = RecipeSchema(method: "lib", keys: [

@@ -16,8 +16,12 @@ public struct SAERun {
     public var modelConfigPath: String
     public var layer: String
     public var settings: SAETrainingSettings
-    /// Model inputs as .npy (N × inputs); nil uses the model's own task data.
+    /// Model inputs as .npy (N × inputs), or a transformer's token ids; nil uses the model's
+    /// own task data.
     public var dataPath: String?
+    /// How the record names the data file (a recipe's `tokens:` as the case spells it);
+    /// nil names it by ``dataPath``.
+    public var dataLabel: String?
 
     public init(modelConfigPath: String, layer: String, settings: SAETrainingSettings, dataPath: String? = nil) {
         self.modelConfigPath = modelConfigPath
@@ -209,7 +213,7 @@ public struct SAERun {
             "trained_by_warrant": .bool(trained), "intervals": Bootstrap().recordConfiguration, "seeds": .number(Double(settings.seeds)),
         ]
         if settings.loss == .e2eDownstream { c["beta"] = .number(settings.beta) }
-        if let dataPath { c[fileKey] = .string(dataPath) }
+        if let name = dataLabel ?? dataPath { c[fileKey] = .string(name) }
         return c
     }
 

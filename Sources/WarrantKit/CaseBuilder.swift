@@ -181,7 +181,7 @@ public struct CaseBuilder {
         guard let config = plan.modelConfigPath, let method = Evaluations.named(item.method) else { throw Failure.unsupported(item) }
         return try withoutActuallyEscaping(events) { events in
             let context = EvaluationContext(recipe: item.recipe, modelConfigPath: config, artifactsDirectory: artifacts(for: item),
-                                            producer: producer, label: item.node) { event in
+                                            producer: producer, label: item.node, dataPath: item.dataPath) { event in
                 switch event {
                 case .started(let label, let total): events(.started(node: item.node, label: label, total: total))
                 case .step(let done, let detail): events(.step(done: done, detail: detail))

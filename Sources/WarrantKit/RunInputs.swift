@@ -32,6 +32,9 @@ public enum RunInputs {
                     inputs.add(CaseLoader.resolve(log.value, from: log.location.file), as: node.evidence?.sourceFormat == "inspect" ? "an Inspect log" : "an evaluation result file")
                 }
                 if let file = node.evidence?.file { inputs.add(CaseLoader.resolve(file.value, from: file.location.file), as: "a pinned evidence file") }
+                if let recipe = node.evidence?.evaluation, let tokens = EvidenceAssessor.json(recipe)["tokens"]?.string {
+                    inputs.add(CaseLoader.resolve(tokens, from: recipe.location.file), as: "an evaluation's token ids")
+                }
             }
             let storePath = store ?? a.inputs.first.map(StoreLocation.besideCase)
             if let storePath {

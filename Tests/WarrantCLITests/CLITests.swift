@@ -299,6 +299,43 @@ struct TransformerModelCLITests {
         #expect(check.status == 0, "\(check.stdout)")
     }
 
+    @Test("build runs an SAE recipe on a case about a GPT-2 folder, reuses it while model and recipe stay, sees another model when a file of the folder changes")
+    func build() throws {
+        let dir = try ScratchCopy()
+        try FileManager.default.copyItem(at: Self.fixture.appendingPathComponent("model"), to: dir.url.appendingPathComponent("gpt2"))
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("data"), withIntermediateDirectories: true)
+        try writeTokens(dir)
+        try FileManager.default.moveItem(atPath: dir.path("tokens.npy"), toPath: dir.path("data/tokens.npy"))
+        let caseText = """
+            warrant: 1
+            case: { id: gpt2-build, system: { model: { path: gpt2 } }, policy: { level: release } }
+            nodes:
+              G1: { type: claim, text: the residual stream is explained by sparse features, supported_by: [E1] }
+              E1:
+                type: evidence
+                text: an e2e SAE before block 1
+                eval: { method: sae, layer: blocks.1.hook_resid_pre, loss: e2e, dict_size: 16, steps: 10, batch_size: 2, tokens: data/tokens.npy }
+                require: ["l0 <= 16", "kl >= 0"]
+            """
+        try Data(caseText.utf8).write(to: dir.url.appendingPathComponent("case.yaml"))
+        let first = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(first.status == 0, "\(first.stdout)\(first.stderr)")
+        #expect(first.stderr.contains("built: 1 ran, 0 reused"))
+        let second = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(second.status == 0 && second.stderr.contains("built: 0 ran, 1 reused"), "\(second.stderr)")
+        // The fingerprint covers the folder's files: a changed config makes the record about another model.
+        let config = dir.path("gpt2/config.json")
+        let text = try String(contentsOfFile: config, encoding: .utf8)
+        try text.replacingOccurrences(of: "{", with: "{\n  \"warrant_test\": 1,", options: [], range: text.range(of: "{")).write(toFile: config, atomically: true, encoding: .utf8)
+        let third = try CLI.run(["build", "--dry-run", "case.yaml"], in: dir.url)
+        #expect(third.stderr.contains("model changed"), "\(third.stderr)")
+        // A tokens file outside the case's folder is not read.
+        try Data(caseText.replacingOccurrences(of: "tokens: data/tokens.npy", with: "tokens: ../outside.npy").utf8)
+            .write(to: dir.url.appendingPathComponent("case.yaml"))
+        let outside = try CLI.run(["build", "case.yaml"], in: dir.url)
+        #expect(outside.status != 0 && outside.stderr.contains("outside the case's folder"), "\(outside.stderr)")
+    }
+
     @Test("eval sae on a GPT-2 folder without token ids, or eval lib on one, stops with exit 2 and says why")
     func evalRefusals() throws {
         let dir = try ScratchCopy()
