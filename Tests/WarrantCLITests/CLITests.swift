@@ -336,6 +336,27 @@ struct TransformerModelCLITests {
         #expect(outside.status != 0 && outside.stderr.contains("outside the case's folder"), "\(outside.stderr)")
     }
 
+    @Test("model tokenize writes int32 sequences × context from text, with a BOS id if asked, and never over an input")
+    func tokenize() throws {
+        let dir = try ScratchCopy()
+        let tokenizer = CLI.repository.appendingPathComponent("Tests/WarrantNumericsTests/Fixtures/tokenizer/tokenizer.json").path
+        try Data(String(repeating: "The model will not cause catastrophic outcomes through scheming. ", count: 40).utf8)
+            .write(to: dir.url.appendingPathComponent("corpus.txt"))
+        let r = try CLI.run(["model", "tokenize", tokenizer, "--text", "corpus.txt", "--context", "16", "--out", "t.npy"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let array = try NPYArray(contentsOf: dir.path("t.npy"))
+        #expect(array.shape.count == 2 && array.shape[1] == 16 && r.stdout.contains("int32"))
+        let withBOS = try CLI.run(["model", "tokenize", tokenizer, "--text", "corpus.txt", "--context", "16", "--bos", "0", "--out", "b.npy"], in: dir.url)
+        #expect(withBOS.status == 0, "\(withBOS.stderr)")
+        let bos = try NPYArray(contentsOf: dir.path("b.npy"))
+        #expect(stride(from: 0, to: bos.values.count, by: 16).allSatisfy { bos.values[$0] == 0 })
+        let over = try CLI.run(["model", "tokenize", tokenizer, "--text", "corpus.txt", "--out", "corpus.txt"], in: dir.url)
+        #expect(over.status == 2 && over.stderr.contains("is an input"), "\(over.stderr)")
+        #expect(try String(contentsOfFile: dir.path("corpus.txt"), encoding: .utf8).hasPrefix("The model"))
+        let short = try CLI.run(["model", "tokenize", tokenizer, "--text", "corpus.txt", "--context", "100000", "--out", "s.npy"], in: dir.url)
+        #expect(short.status == 2 && short.stderr.contains("fewer than one sequence"), "\(short.stderr)")
+    }
+
     @Test("eval sae on a GPT-2 folder without token ids, or eval lib on one, stops with exit 2 and says why")
     func evalRefusals() throws {
         let dir = try ScratchCopy()

@@ -4,7 +4,7 @@ import WarrantNumerics
 struct Model: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Models for the built-in evaluations: Warrant's own MLPs and Hugging Face GPT-2 folders.",
-        subcommands: [ModelTrain.self, ModelInfo.self, ModelActivations.self]
+        subcommands: [ModelTrain.self, ModelInfo.self, ModelActivations.self, ModelTokenize.self]
     )
 }
 

@@ -66,7 +66,7 @@ struct ModelActivations: ParsableCommand {
                 try gpt2.check(batch)
                 return batch
             }
-            activations = gpt2.forward(batch, replacing: [:])[hook: layer] ?? Matrix(rows: 0, cols: 0)
+            activations = gpt2.forward(batch, replacing: [:], keeping: [layer])[hook: layer] ?? Matrix(rows: 0, cols: 0)
         }
         do {
             try NPYArray(shape: [activations.rows, activations.cols], dtype: .f32, values: activations.storage.map(Double.init)).write(to: out)
