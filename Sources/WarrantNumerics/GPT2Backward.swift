@@ -15,11 +15,51 @@ extension GPT2: DifferentiableHookedModel {
     /// forward pass other than at `hook` are differentiated as the model's own
     /// computation. A hook the model does not have gets a zero gradient.
     public func gradient(at hook: String, of pass: Pass, gradLogits: Matrix<Float>, injecting: [String: Matrix<Float>]) -> Matrix<Float> {
+        var none: GPT2?
         let rows = pass.logits.rows
-        guard let hookWidth = width(of: hook), gradLogits.rows == rows, gradLogits.cols == config.vocabularySize else {
-            return Matrix(rows: rows, cols: width(of: hook) ?? 0)
+        guard let hookWidth = width(of: hook) else { return Matrix(rows: rows, cols: 0) }
+        return backward(pass, gradLogits: gradLogits, injecting: injecting, stopAt: hook, weights: &none, tokens: nil)
+            ?? Matrix(rows: rows, cols: hookWidth)
+    }
+
+    /// The gradient of the same kind of loss for every weight of the model, as a ``GPT2``
+    /// whose tensors hold the gradients (a tied unembedding's share is in the token
+    /// embedding, and the unembedding holds the same sum, so an update keeps them tied).
+    /// `pass` must keep every hook (`keeping: nil`); `batch` is what it ran on. Nil when
+    /// the shapes do not fit.
+    public func weightGradients(of pass: Pass, batch: TokenBatch, gradLogits: Matrix<Float>,
+                                injecting: [String: Matrix<Float>] = [:]) -> GPT2? {
+        guard batch.tokens.count == pass.logits.rows else { return nil }
+        var weights: GPT2? = zeroed()
+        _ = backward(pass, gradLogits: gradLogits, injecting: injecting, stopAt: nil, weights: &weights, tokens: batch)
+        return weights
+    }
+
+    /// A model of the same shape with every tensor zero.
+    func zeroed() -> GPT2 {
+        var z = self
+        func zero(_ m: inout Matrix<Float>) { m = Matrix(rows: m.rows, cols: m.cols) }
+        func zero(_ v: inout [Float]) { v = [Float](repeating: 0, count: v.count) }
+        zero(&z.tokenEmbedding); zero(&z.positionEmbedding); zero(&z.unembedding)
+        zero(&z.finalNormWeight); zero(&z.finalNormBias)
+        for l in z.blocks.indices {
+            zero(&z.blocks[l].ln1Weight); zero(&z.blocks[l].ln1Bias); zero(&z.blocks[l].ln2Weight); zero(&z.blocks[l].ln2Bias)
+            zero(&z.blocks[l].attentionWeight); zero(&z.blocks[l].attentionBias)
+            zero(&z.blocks[l].projectionWeight); zero(&z.blocks[l].projectionBias)
+            zero(&z.blocks[l].mlpInWeight); zero(&z.blocks[l].mlpInBias)
+            zero(&z.blocks[l].mlpOutWeight); zero(&z.blocks[l].mlpOutBias)
         }
-        let zero = Matrix<Float>(rows: rows, cols: hookWidth)
+        return z
+    }
+
+    /// The backward walk from the logits: returns the gradient at `stopAt` when it is
+    /// reached (nil: a hook the pass cannot reach or shapes that do not fit), and, when
+    /// `weights` is given, adds every weight's gradient into it on the way (the walk then
+    /// goes through every block to the embeddings of `tokens`).
+    func backward(_ pass: Pass, gradLogits: Matrix<Float>, injecting: [String: Matrix<Float>], stopAt hook: String?,
+                  weights: inout GPT2?, tokens: TokenBatch?) -> Matrix<Float>? {
+        let rows = pass.logits.rows
+        guard gradLogits.rows == rows, gradLogits.cols == config.vocabularySize else { return nil }
         func inject(_ name: String, _ g: inout Matrix<Float>) {
             guard let extra = injecting[name], extra.rows == g.rows, extra.cols == g.cols else { return }
             g.withUnsafeMutableBufferPointer { o in extra.withUnsafeBufferPointer { e in for k in o.indices { o[k] += e[k] } } }
@@ -28,6 +68,16 @@ extension GPT2: DifferentiableHookedModel {
             guard let m = pass.activations[name], m.rows == rows else { return nil }
             return m
         }
+        /// W += aᵀ·g and b += column sums of g.
+        func accumulate(_ w: inout Matrix<Float>, _ b: inout [Float], _ a: Matrix<Float>, _ g: Matrix<Float>) {
+            LinearAlgebra.gemm(a, transposeA: true, g, beta: 1, into: &w)
+            let sums = Kernels.columnSums(g)
+            for k in b.indices { b[k] += sums[k] }
+        }
+        // Weight gradients collect in `acc` (and the block's in `wb`), handed back at the end.
+        let collect = weights != nil
+        var acc = weights ?? self
+        defer { if collect { weights = acc } }
         var g = gradLogits
         inject("logits", &g)
         if hook == "logits" { return g }
@@ -36,29 +86,45 @@ extension GPT2: DifferentiableHookedModel {
         var dFinal = LinearAlgebra.matmul(g, unembedding)
         inject("ln_final.hook_normalized", &dFinal)
         if hook == "ln_final.hook_normalized" { return dFinal }
-        guard let last = saved("blocks.\(config.layers - 1).hook_resid_post") else { return zero }
+        guard let last = saved("blocks.\(config.layers - 1).hook_resid_post") else { return nil }
+        if collect {
+            guard let final = saved("ln_final.hook_normalized") else { return nil }
+            LinearAlgebra.gemm(g, transposeA: true, final, beta: 1, into: &acc.unembedding)
+            layerNormWeightGradients(last, dFinal, weight: &acc.finalNormWeight, bias: &acc.finalNormBias)
+        }
         var dResidual = layerNormBackward(last, finalNormWeight, dFinal)
 
         for (l, block) in blocks.enumerated().reversed() {
             let p = "blocks.\(l)."
+            var wb = acc.blocks[l]
+            defer { if collect { acc.blocks[l] = wb } }
             // resid_post = resid_mid + mlp_out.
             inject(p + "hook_resid_post", &dResidual)
             if hook == p + "hook_resid_post" { return dResidual }
             var dMLPOut = dResidual
             inject(p + "hook_mlp_out", &dMLPOut)
             if hook == p + "hook_mlp_out" { return dMLPOut }
+            if collect {
+                guard let post = saved(p + "mlp.hook_post") else { return nil }
+                accumulate(&wb.mlpOutWeight, &wb.mlpOutBias, post, dMLPOut)
+            }
             var dPost = LinearAlgebra.matmul(dMLPOut, block.mlpOutWeight, transposeB: true)
             inject(p + "mlp.hook_post", &dPost)
             if hook == p + "mlp.hook_post" { return dPost }
             guard let pre = saved(p + "mlp.hook_pre"), let mid = saved(p + "hook_resid_mid"),
-                  let ln1 = saved(p + "ln1.hook_normalized"), let residPre = saved(p + "hook_resid_pre") else { return zero }
+                  let ln1 = saved(p + "ln1.hook_normalized"), let residPre = saved(p + "hook_resid_pre") else { return nil }
             var dPre = dPost
             Self.activationBackward(&dPre, preActivation: pre, config.activation)
             inject(p + "mlp.hook_pre", &dPre)
             if hook == p + "mlp.hook_pre" { return dPre }
+            if collect {
+                guard let ln2 = saved(p + "ln2.hook_normalized") else { return nil }
+                accumulate(&wb.mlpInWeight, &wb.mlpInBias, ln2, dPre)
+            }
             var dLN2 = LinearAlgebra.matmul(dPre, block.mlpInWeight, transposeB: true)
             inject(p + "ln2.hook_normalized", &dLN2)
             if hook == p + "ln2.hook_normalized" { return dLN2 }
+            if collect { layerNormWeightGradients(mid, dLN2, weight: &wb.ln2Weight, bias: &wb.ln2Bias) }
             // resid_mid = resid_pre + attn_out, and feeds ln_2.
             var dMid = Self.sum(dResidual, layerNormBackward(mid, block.ln2Weight, dLN2))
             inject(p + "hook_resid_mid", &dMid)
@@ -69,18 +135,70 @@ extension GPT2: DifferentiableHookedModel {
             let dZ = LinearAlgebra.matmul(dAttnOut, block.projectionWeight, transposeB: true)
             var qkv = LinearAlgebra.matmul(ln1, block.attentionWeight)
             Kernels.addRowVector(&qkv, block.attentionBias)
+            if collect {
+                var z = Matrix<Float>(rows: rows, cols: config.width)
+                attention(qkv, into: &z, context: pass.context, layer: l)
+                accumulate(&wb.projectionWeight, &wb.projectionBias, z, dAttnOut)
+            }
             let dQKV = attentionBackward(qkv, dZ: dZ, context: pass.context, layer: l)
+            if collect { accumulate(&wb.attentionWeight, &wb.attentionBias, ln1, dQKV) }
             var dLN1 = LinearAlgebra.matmul(dQKV, block.attentionWeight, transposeB: true)
             inject(p + "ln1.hook_normalized", &dLN1)
             if hook == p + "ln1.hook_normalized" { return dLN1 }
+            if collect { layerNormWeightGradients(residPre, dLN1, weight: &wb.ln1Weight, bias: &wb.ln1Bias) }
             dResidual = Self.sum(dMid, layerNormBackward(residPre, block.ln1Weight, dLN1))
             inject(p + "hook_resid_pre", &dResidual)
             if hook == p + "hook_resid_pre" { return dResidual }
             // The previous block's resid_post is this block's resid_pre (the same tensor).
         }
         // resid_pre of block 0 = embed + pos_embed.
+        if collect, let tokens {
+            let d = config.width
+            dResidual.withUnsafeBufferPointer { g in
+                for r in 0..<rows {
+                    let token = Int(tokens.tokens[r]), t = r % tokens.context
+                    if token >= 0 && token < config.vocabularySize {
+                        for k in 0..<d { acc.tokenEmbedding.storage[token * d + k] += g[r * d + k] }
+                    }
+                    if t < config.positions {
+                        for k in 0..<d { acc.positionEmbedding.storage[t * d + k] += g[r * d + k] }
+                    }
+                }
+            }
+            if config.tiedUnembedding {
+                // One tensor in the model: its gradient is the sum of both uses.
+                acc.tokenEmbedding = Self.sum(acc.tokenEmbedding, acc.unembedding)
+                acc.unembedding = acc.tokenEmbedding
+            }
+        }
+        guard let hook, hook == "hook_embed" || hook == "hook_pos_embed" else { return nil }
         inject(hook, &dResidual)
-        return hook == "hook_embed" || hook == "hook_pos_embed" ? dResidual : zero
+        return dResidual
+    }
+
+    /// A LayerNorm's weight and bias gradients, added in: Σ_rows dy ⊙ n and Σ_rows dy, with
+    /// n = (x − μ)/σ recomputed from its input `x`, in Float64.
+    func layerNormWeightGradients(_ x: Matrix<Float>, _ dy: Matrix<Float>, weight: inout [Float], bias: inout [Float]) {
+        let d = x.cols, eps = config.layerNormEpsilon
+        var dw = [Double](repeating: 0, count: d), db = dw
+        x.withUnsafeBufferPointer { xp in
+            dy.withUnsafeBufferPointer { gp in
+                for r in 0..<x.rows {
+                    let base = r * d
+                    var mean = 0.0
+                    for k in 0..<d { mean += Double(xp[base + k]) }
+                    mean /= Double(d)
+                    var variance = 0.0
+                    for k in 0..<d { let v = Double(xp[base + k]) - mean; variance += v * v }
+                    let inv = 1 / (variance / Double(d) + eps).squareRoot()
+                    for k in 0..<d {
+                        dw[k] += Double(gp[base + k]) * (Double(xp[base + k]) - mean) * inv
+                        db[k] += Double(gp[base + k])
+                    }
+                }
+            }
+        }
+        for k in 0..<d { weight[k] += Float(dw[k]); bias[k] += Float(db[k]) }
     }
 
     /// The last block's `hook_resid_post`, and in every block from the hook's own,

@@ -69,6 +69,42 @@ struct GPT2Tests {
         #expect(model.gradient(at: "hook_embed", of: pass, gradLogits: Matrix(rows: 1, cols: 1), injecting: [:]).storage.allSatisfy { $0 == 0 })
     }
 
+    @Test("every weight's gradient matches torch autograd to 1e-4 relative, tied and untied", arguments: cases)
+    func weightGradientsMatchAutograd(name: String) throws {
+        let model = try GPT2.load(folder: NumericsFixtures.path("gpt2/\(name)/model"))
+        let batch = try Self.tokens(name)
+        let pass = model.forward(batch, replacing: [:])
+        let file = try SafetensorsFile(contentsOf: NumericsFixtures.path("gpt2/\(name)/gradients.safetensors"))
+        let inject: Matrix<Float> = try file.matrix("inject.blocks.1.hook_resid_post")
+        let grads = try #require(model.weightGradients(of: pass, batch: batch, gradLogits: try file.matrix("grad_logits"),
+                                                       injecting: ["blocks.1.hook_resid_post": inject]))
+        let expected = try SafetensorsFile(contentsOf: NumericsFixtures.path("gpt2/\(name)/weight-gradients.safetensors"))
+        var have: [String: [Float]] = [
+            "transformer.wte.weight": grads.tokenEmbedding.storage, "transformer.wpe.weight": grads.positionEmbedding.storage,
+            "transformer.ln_f.weight": grads.finalNormWeight, "transformer.ln_f.bias": grads.finalNormBias,
+        ]
+        if !model.config.tiedUnembedding { have["lm_head.weight"] = grads.unembedding.storage }
+        for (l, b) in grads.blocks.enumerated() {
+            let p = "transformer.h.\(l)."
+            have[p + "ln_1.weight"] = b.ln1Weight; have[p + "ln_1.bias"] = b.ln1Bias
+            have[p + "ln_2.weight"] = b.ln2Weight; have[p + "ln_2.bias"] = b.ln2Bias
+            have[p + "attn.c_attn.weight"] = b.attentionWeight.storage; have[p + "attn.c_attn.bias"] = b.attentionBias
+            have[p + "attn.c_proj.weight"] = b.projectionWeight.storage; have[p + "attn.c_proj.bias"] = b.projectionBias
+            have[p + "mlp.c_fc.weight"] = b.mlpInWeight.storage; have[p + "mlp.c_fc.bias"] = b.mlpInBias
+            have[p + "mlp.c_proj.weight"] = b.mlpOutWeight.storage; have[p + "mlp.c_proj.bias"] = b.mlpOutBias
+        }
+        #expect(Set(have.keys) == Set(expected.tensors.keys))
+        for key in have.keys.sorted() {
+            let want: [Float] = try expected.values(key)
+            let got = try #require(have[key])
+            #expect(got.count == want.count, "\(key): size")
+            let scale = max(1e-3, want.map { abs(Double($0)) }.max() ?? 0)
+            let error = zip(got, want).map { abs(Double($0) - Double($1)) }.max() ?? .infinity
+            #expect(error <= 1e-4 * scale, "\(key): max error \(error) at scale \(scale)")
+        }
+        if model.config.tiedUnembedding { #expect(grads.unembedding.storage == grads.tokenEmbedding.storage) }
+    }
+
     @Test("the config's settings are read, defaults filled in as transformers fills them")
     func config() throws {
         let tied = try GPT2.load(folder: NumericsFixtures.path("gpt2/tied-gelu-new/model")).config

@@ -5,12 +5,15 @@ ids it runs on (tokens.json) and what transformers computes from them (expected.
 the logits and every hook under its TransformerLens name, read off the HF modules with
 forward hooks; and torch autograd's gradient at every hook (gradients.safetensors) of
 the loss sum(logits * grad_logits) + sum(blocks.1.hook_resid_post * inject), both
-random. Run from this folder:
+random, and the same loss's gradient for every weight (weight-gradients.safetensors, Hugging
+Face names). Run from this folder:
 
     pip install torch transformers safetensors
     python3 make_gpt2_fixture.py
 
-transformers 5.24.0 and torch 2.15.0 (CPU, float32) made the committed files.
+transformers 5.24.0 and torch 2.15.0 (CPU, float32) made the committed files; the weight
+gradients came from PyPI's torch 2.15.0 build, whose kernels give gradients.safetensors
+within 1e-7 relative of the committed file (that file is kept as first made).
 """
 import json
 import os
@@ -100,7 +103,10 @@ def gradients(model, ids):
     out = {k: v.grad for k, v in kept.items()}
     out["grad_logits"] = grad_logits
     out["inject.blocks.1.hook_resid_post"] = inject
-    return {k: v.detach().reshape(-1, v.shape[-1]).float().clone() for k, v in out.items()}
+    # The same loss's gradient for every weight, under its Hugging Face name (a tied
+    # unembedding's share is in transformer.wte.weight).
+    weights = {n: p.grad.detach().float().clone().contiguous() for n, p in model.named_parameters() if p.grad is not None}
+    return {k: v.detach().reshape(-1, v.shape[-1]).float().clone() for k, v in out.items()}, weights
 
 
 def main():
@@ -123,7 +129,9 @@ def main():
             json.dump({"sequences": sequences, "context": context, "tokens": ids.flatten().tolist()}, f)
             f.write("\n")
         save_file(hooks(model, ids), os.path.join(name, "expected.safetensors"))
-        save_file(gradients(model, ids), os.path.join(name, "gradients.safetensors"))
+        at_hooks, weights = gradients(model, ids)
+        save_file(at_hooks, os.path.join(name, "gradients.safetensors"))
+        save_file(weights, os.path.join(name, "weight-gradients.safetensors"))
         print(name, sorted(os.listdir(folder)))
 
 
