@@ -153,6 +153,17 @@ public struct GPT2: HookedModel {
     /// vocabulary × width (the token embedding when tied).
     public var unembedding: Matrix<Float>
 
+    init(config: GPT2Config, tokenEmbedding: Matrix<Float>, positionEmbedding: Matrix<Float>, blocks: [Block],
+         finalNormWeight: [Float], finalNormBias: [Float], unembedding: Matrix<Float>) {
+        self.config = config
+        self.tokenEmbedding = tokenEmbedding
+        self.positionEmbedding = positionEmbedding
+        self.blocks = blocks
+        self.finalNormWeight = finalNormWeight
+        self.finalNormBias = finalNormBias
+        self.unembedding = unembedding
+    }
+
     // MARK: Reading a Hugging Face folder
 
     /// Reads a folder as `save_pretrained` writes it: config.json and model.safetensors, or

@@ -5,15 +5,21 @@ import WarrantNumerics
 struct ModelTrain: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a built-in demo model (modadd: an MLP on addition modulo 113).",
+        abstract: "Train a built-in demo model on addition modulo 113: modadd (an MLP) or modadd-transformer (GPT-2 architecture).",
         discussion: """
-        Deterministic given the seed: the same seed gives the same bytes. Writes \
+        Deterministic given the seed: the same seed gives the same bytes. modadd writes \
         model.safetensors, model.json (the config that `warrant eval` takes) and \
-        training.json (seed, split, accuracy curve) into --out.
+        training.json (seed, split, accuracy curve) into --out. modadd-transformer writes a \
+        Hugging Face folder (config.json, model.safetensors under GPT-2's names, which \
+        transformers loads too), training.json and tokens.npy (every pair as `a b =`): \
+        one block, width 128, 4 heads, ReLU MLP 512, trained full-batch with AdamW on the \
+        sum at the last position.
+
+          warrant model train modadd-transformer --out models/modadd-transformer
         """
     )
 
-    @Argument(help: "The demo model to train: modadd.")
+    @Argument(help: "The demo model to train: modadd or modadd-transformer.")
     var name: String
 
     @Option(help: "Random seed.")
@@ -25,7 +31,7 @@ struct ModelTrain: ParsableCommand {
     @Option(help: "Training steps.")
     var steps: Int?
 
-    @Option(help: "Hidden layer widths, comma-separated.")
+    @Option(help: "Hidden layer widths, comma-separated (modadd).")
     var hidden: String?
 
     @Option(help: "Share of all pairs used for training (the rest is held out).")
@@ -40,8 +46,19 @@ struct ModelTrain: ParsableCommand {
     @Option(help: "Mini-batch size (0: the whole training set).")
     var batchSize: Int?
 
+    @Option(help: "Residual stream width (modadd-transformer).")
+    var width: Int?
+
+    @Option(help: "Stop at the first evaluation (every 100 steps) whose held-out accuracy reaches this (modadd-transformer; default 1).")
+    var targetAccuracy: Double?
+
     func validate() throws {
-        guard name == "modadd" else { throw ValidationError("Unknown demo model '\(name)'; the one built in is modadd.") }
+        guard ["modadd", "modadd-transformer"].contains(name) else {
+            throw ValidationError("Unknown demo model '\(name)'; the ones built in are modadd and modadd-transformer.")
+        }
+        if let width, !(1...4096).contains(width) || width % 4 != 0 { throw ValidationError("--width must be a multiple of 4 (the heads) from 4 to 4096") }
+        if let targetAccuracy, !(targetAccuracy > 0 && targetAccuracy <= 1) { throw ValidationError("--target-accuracy must be above 0, at most 1") }
+        if name == "modadd-transformer" && hidden != nil { throw ValidationError("--hidden is for modadd; the transformer takes --width") }
         // Out-of-range values trapped (a training fraction of 1.5) or allocated without bound
         // (a width of 10^9); refuse them before anything is allocated.
         if let steps, !(0...10_000_000).contains(steps) { throw ValidationError("--steps must be from 0 to 10000000") }
@@ -65,6 +82,7 @@ struct ModelTrain: ParsableCommand {
 
     func run() throws {
         useFastestBLASKernels()
+        if name == "modadd-transformer" { return try trainTransformer() }
         var settings = ModularAddition.Settings()
         settings.seed = seed
         if let steps { settings.steps = steps }
@@ -87,6 +105,32 @@ struct ModelTrain: ParsableCommand {
             throw ExitCode(2)
         }
         print(String(format: "wrote %@/model.safetensors, model.json, training.json: held-out accuracy %.4f, train %.4f (%.1f s)",
+                     out, summary.testAccuracy, summary.trainAccuracy, Date().timeIntervalSince(start)))
+    }
+
+    func trainTransformer() throws {
+        var settings = ModularAdditionTransformer.Settings()
+        settings.seed = seed
+        if let steps { settings.steps = steps }
+        if let trainFraction { settings.trainFraction = trainFraction }
+        if let learningRate { settings.learningRate = learningRate }
+        if let weightDecay { settings.weightDecay = weightDecay }
+        if let batchSize { settings.batchSize = batchSize }
+        if let width { settings.width = width; settings.mlpWidth = 4 * width }
+        if let targetAccuracy { settings.targetAccuracy = targetAccuracy }
+        let start = Date()
+        printError("training modadd-transformer: p = \(settings.modulus), \(settings.layers) block, width \(settings.width), "
+                   + "\(settings.heads) heads, MLP \(settings.mlpWidth), \(settings.steps) steps, seed \(seed)")
+        let (model, summary) = ModularAdditionTransformer.train(settings) { step, loss, acc in
+            printError(String(format: "  step %5d  loss %.4f  held-out accuracy %.4f", step, loss, acc))
+        }
+        do {
+            try ModularAdditionTransformer.write(model, summary, to: out)
+        } catch {
+            printError("error: cannot write into \(out): \(error.localizedDescription)")
+            throw ExitCode(2)
+        }
+        print(String(format: "wrote %@/config.json, model.safetensors, training.json, tokens.npy: held-out accuracy %.4f, train %.4f (%.1f s)",
                      out, summary.testAccuracy, summary.trainAccuracy, Date().timeIntervalSince(start)))
     }
 }
