@@ -105,6 +105,30 @@ struct GPT2Tests {
         if model.config.tiedUnembedding { #expect(grads.unembedding.storage == grads.tokenEmbedding.storage) }
     }
 
+    @Test("the worked transformer trains deterministically, learns, and writes a folder that reads back as the same model")
+    func modularAdditionTransformer() throws {
+        var s = ModularAdditionTransformer.Settings()
+        s.modulus = 11
+        s.width = 16
+        s.mlpWidth = 64
+        s.steps = 60
+        s.evaluateEvery = 20
+        s.learningRate = 3e-3
+        let (model, summary) = ModularAdditionTransformer.train(s)
+        let (again, _) = ModularAdditionTransformer.train(s)
+        #expect(model.safetensors().encoded() == again.safetensors().encoded(), "same seed, same bytes")
+        #expect(summary.stepsRun <= 60 && summary.trainPairs + summary.testPairs == 121)
+        #expect(summary.trainAccuracy > 0.5, "train accuracy \(summary.trainAccuracy) after \(summary.stepsRun) steps")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("warrant-mat-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try ModularAdditionTransformer.write(model, summary, to: dir)
+        let read = try GPT2.load(folder: dir)
+        #expect(read.config == model.config)
+        let batch = try TokenBatch.read(dir + "/tokens.npy")
+        #expect(batch.sequences == 121 && batch.context == 3 && batch.tokens.prefix(6) == [0, 0, 11, 0, 1, 11])
+        #expect(read.forward(batch, replacing: [:], keeping: []).logits.storage == model.forward(batch, replacing: [:], keeping: []).logits.storage)
+    }
+
     @Test("the config's settings are read, defaults filled in as transformers fills them")
     func config() throws {
         let tied = try GPT2.load(folder: NumericsFixtures.path("gpt2/tied-gelu-new/model")).config
