@@ -413,7 +413,7 @@ public struct EvidenceAssessor {
             } else if !value.isFinite {
                 failures.append(.init("`\(requirement.text)`: \(requirement.metric) is \(value > 0 ? "" : "-")Infinity, not a measurement", at: requirement.location))
             } else if !requirement.op.holds(value, requirement.value) {
-                failures.append(.init("\(requirement.metric) = \(DisplayNumber.format(value, distinctFrom: requirement.value)), required \(requirement.op.rawValue) \(DisplayNumber.format(requirement.value, digits: 17))",
+                failures.append(.init("\(requirement.metric) = \(DisplayNumber.format(value, distinctFrom: requirement.value)), required \(requirement.op.rawValue) \(DisplayNumber.exact(requirement.value))",
                                       at: requirement.location))
             }
         }

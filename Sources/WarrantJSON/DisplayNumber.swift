@@ -21,4 +21,15 @@ public enum DisplayNumber {
             precision += 1
         }
     }
+
+    /// The shortest `%g` text that reads back as exactly `value` (`0.6`, not
+    /// `0.59999999999999998`): how a bound the user wrote is shown back.
+    public static func exact(_ value: Double) -> String {
+        if value.isNaN || value.isInfinite || (value == value.rounded() && abs(value) < 1e15) { return format(value) }
+        for precision in 1...17 {
+            let text = String(format: "%.\(precision)g", value)
+            if Double(text) == value { return text }
+        }
+        return String(format: "%.17g", value)
+    }
 }

@@ -156,6 +156,8 @@ struct AssessorTests {
 
     @Test("states and their findings", arguments: [
         ("    source: { inspect: log.json }\n    require: [\"accuracy > 0.5\"]", "E02", "accuracy = 0, required > 0.5"),
+        // A bound is shown as written, not as its 17-digit binary expansion (0.59999999999999998).
+        ("    source: { inspect: log.json }\n    require: [\"accuracy >= 0.6\"]", "E02", "accuracy = 0, required >= 0.6"),
         ("    source: { inspect: log.json }\n    require: [\"recall >= 0.5\"]", "E02", "no metric 'recall'"),
         ("    source: { inspect: log.json }\n    accepts: [control_eval]", "E04", "record kind 'sabotage_eval'"),
         ("    source: { inspect: other.json }", "E01", "cannot be read"),
