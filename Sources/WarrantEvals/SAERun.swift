@@ -56,14 +56,14 @@ public struct SAERun {
 
     /// A loaded model and its data, whatever the architecture; ``SAERun`` runs the same
     /// code on each.
-    enum Subject {
+    enum Loaded {
         case mlp(MLP<Float>, RunData<Matrix<Float>>)
         case gpt2(GPT2, RunData<TokenBatch>)
     }
 
     /// Loads the model at `path` (a model.json, a Warrant model folder, a Hugging Face GPT-2
     /// folder) and the data of `dataPath` (an MLP's inputs, a transformer's token ids).
-    static func load(_ path: String, dataPath: String?) throws -> Subject {
+    static func load(_ path: String, dataPath: String?) throws -> Loaded {
         switch try LoadedModel.Location(path) {
         case .warrantConfig(let config):
             let model = try MLP<Float>.load(configPath: config)
