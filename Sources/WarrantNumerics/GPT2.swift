@@ -394,6 +394,18 @@ public struct GPT2: HookedModel {
         return out
     }
 
+    /// The mean and 1/σ of the `d` values from `base` (biased variance, ε inside the root),
+    /// in Float64: what LayerNorm and its gradients normalise a row by.
+    @inline(__always)
+    static func rowStatistics(_ xp: UnsafeBufferPointer<Float>, _ base: Int, _ d: Int, _ eps: Double) -> (mean: Double, inverse: Double) {
+        var mean = 0.0
+        for k in 0..<d { mean += Double(xp[base + k]) }
+        mean /= Double(d)
+        var variance = 0.0
+        for k in 0..<d { let v = Double(xp[base + k]) - mean; variance += v * v }
+        return (mean, 1 / (variance / Double(d) + eps).squareRoot())
+    }
+
     /// LayerNorm over each row, as PyTorch computes it (biased variance, ε inside the root),
     /// accumulated in Float64.
     func layerNorm(_ x: Matrix<Float>, _ weight: [Float], _ bias: [Float]) -> Matrix<Float> {
@@ -403,12 +415,7 @@ public struct GPT2: HookedModel {
             out.withUnsafeMutableBufferPointer { op in
                 for r in 0..<x.rows {
                     let base = r * d
-                    var mean = 0.0
-                    for k in 0..<d { mean += Double(xp[base + k]) }
-                    mean /= Double(d)
-                    var variance = 0.0
-                    for k in 0..<d { let v = Double(xp[base + k]) - mean; variance += v * v }
-                    let inv = 1 / (variance / Double(d) + eps).squareRoot()
+                    let (mean, inv) = Self.rowStatistics(xp, base, d, eps)
                     for k in 0..<d { op[base + k] = Float((Double(xp[base + k]) - mean) * inv) * weight[k] + bias[k] }
                 }
             }

@@ -185,12 +185,7 @@ extension GPT2: DifferentiableHookedModel {
             dy.withUnsafeBufferPointer { gp in
                 for r in 0..<x.rows {
                     let base = r * d
-                    var mean = 0.0
-                    for k in 0..<d { mean += Double(xp[base + k]) }
-                    mean /= Double(d)
-                    var variance = 0.0
-                    for k in 0..<d { let v = Double(xp[base + k]) - mean; variance += v * v }
-                    let inv = 1 / (variance / Double(d) + eps).squareRoot()
+                    let (mean, inv) = Self.rowStatistics(xp, base, d, eps)
                     for k in 0..<d {
                         dw[k] += Double(gp[base + k]) * (Double(xp[base + k]) - mean) * inv
                         db[k] += Double(gp[base + k])
@@ -231,12 +226,7 @@ extension GPT2: DifferentiableHookedModel {
                 out.withUnsafeMutableBufferPointer { op in
                     for r in 0..<x.rows {
                         let base = r * d
-                        var mean = 0.0
-                        for k in 0..<d { mean += Double(xp[base + k]) }
-                        mean /= Double(d)
-                        var variance = 0.0
-                        for k in 0..<d { let v = Double(xp[base + k]) - mean; variance += v * v }
-                        let inv = 1 / (variance / Double(d) + eps).squareRoot()
+                        let (mean, inv) = Self.rowStatistics(xp, base, d, eps)
                         var meanDn = 0.0, meanDnN = 0.0
                         for k in 0..<d {
                             n[k] = (Double(xp[base + k]) - mean) * inv
