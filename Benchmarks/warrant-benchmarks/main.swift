@@ -315,6 +315,42 @@ case "lib":
     }
     times.sort()
     print(String(format: "swift lib width 512, 16384 points: best %.3f s, median %.3f s (OpenBLAS %@)", times[0], times[1], OpenBLAS.coreName))
+case "gpt2":
+    // GPT-2 forward throughput, the Swift side of Benchmarks/gpt2-vs-torch.sh: the folder and
+    // token ids Benchmarks/gpt2_torch.py wrote, logits out (no hook kept), best of 3 after a
+    // warm-up; then SAE training steps per second at blocks.6.hook_resid_pre (local and e2e).
+    guard arguments.count >= 3 else { print("usage: warrant-benchmarks gpt2 MODEL-FOLDER TOKENS.npy"); exit(2) }
+    print("OpenBLAS core: \(OpenBLAS.coreName), threads: \(OpenBLAS.threads)")
+    let model = try GPT2.load(folder: arguments[1])
+    let batch = try TokenBatch.read(arguments[2])
+    try model.check(batch)
+    _ = model.forward(batch.examples([0]), replacing: [:], keeping: [])
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let t0 = now()
+        _ = model.forward(batch, replacing: [:], keeping: [])
+        best = min(best, now() - t0)
+    }
+    print(String(format: "swift gpt2 forward: %d x %d tokens: %.3f s, %.0f tokens/s", batch.sequences, batch.context, best,
+                 Double(batch.tokens.count) / best))
+    let hook = "blocks.6.hook_resid_pre"
+    for loss in [SAELoss.local, .e2e] {
+        var s = SAETrainingSettings()
+        s.loss = loss
+        s.dictionarySize = 4 * 768
+        s.batchSize = 2
+        s.steps = 5
+        s.warmupSteps = 0
+        let t0 = now()
+        _ = SAETrainer(settings: s, layer: hook).train(model: model, inputs: batch)
+        let total = now() - t0
+        // The clean forward pass over every sequence comes first; time it apart.
+        let t1 = now()
+        _ = model.forward(batch, replacing: [:], keeping: [hook])
+        let clean = now() - t1
+        print(String(format: "swift sae %@ at %@: d 768, %d features, %d sequences x %d tokens per step: %.2f steps/s",
+                     loss.rawValue, hook, s.dictionarySize, s.batchSize, batch.context, Double(s.steps) / max(1e-9, total - clean)))
+    }
 case "generate":
     print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
 default:
@@ -323,6 +359,7 @@ default:
            warrant-benchmarks gemm                     SGEMM/DGEMM GFLOP/s (compare: Benchmarks/numpy_gemm.py)
            warrant-benchmarks mlp                      MLP forward/backward samples per second
            warrant-benchmarks modadd                   train the demo model, wall time
+           warrant-benchmarks gpt2 FOLDER TOKENS.npy  GPT-2 forward tokens/s, SAE steps/s at a hook (Benchmarks/gpt2-vs-torch.sh)
            warrant-benchmarks generate N               print a generated case of about N nodes
     """)
 }
