@@ -433,19 +433,27 @@ public struct GPT2: HookedModel {
         var head = Matrix<Float>(rows: context, cols: h)
         for s in 0..<sequences {
             for a in 0..<config.heads {
-                for t in 0..<context {
-                    let row = (s * context + t) * 3 * d
-                    for j in 0..<h {
-                        q.storage[t * h + j] = qkv.storage[row + a * h + j]
-                        k.storage[t * h + j] = qkv.storage[row + d + a * h + j]
-                        v.storage[t * h + j] = qkv.storage[row + 2 * d + a * h + j]
-                    }
-                }
+                gatherHead(qkv, sequence: s, head: a, q: &q, k: &k, v: &v)
                 Self.attentionPattern(q, k, scale: scale, into: &scores)
                 LinearAlgebra.gemm(scores, v, into: &head)
                 for t in 0..<context {
                     for j in 0..<h { z.storage[(s * context + t) * d + a * h + j] = head.storage[t * h + j] }
                 }
+            }
+        }
+    }
+
+    /// Head `a` of sequence `s`: its queries, keys and values (context × head width each),
+    /// taken from `qkv` as the forward pass lays it out (queries, keys, values of every head
+    /// side by side in each row).
+    func gatherHead(_ qkv: Matrix<Float>, sequence s: Int, head a: Int, q: inout Matrix<Float>, k: inout Matrix<Float>, v: inout Matrix<Float>) {
+        let d = config.width, h = config.headWidth, context = q.rows
+        for t in 0..<context {
+            let row = (s * context + t) * 3 * d
+            for j in 0..<h {
+                q.storage[t * h + j] = qkv.storage[row + a * h + j]
+                k.storage[t * h + j] = qkv.storage[row + d + a * h + j]
+                v.storage[t * h + j] = qkv.storage[row + 2 * d + a * h + j]
             }
         }
     }

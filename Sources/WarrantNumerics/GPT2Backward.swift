@@ -135,12 +135,9 @@ extension GPT2: DifferentiableHookedModel {
             let dZ = LinearAlgebra.matmul(dAttnOut, block.projectionWeight, transposeB: true)
             var qkv = LinearAlgebra.matmul(ln1, block.attentionWeight)
             Kernels.addRowVector(&qkv, block.attentionBias)
-            if collect {
-                var z = Matrix<Float>(rows: rows, cols: config.width)
-                attention(qkv, into: &z, context: pass.context, layer: l)
-                accumulate(&wb.projectionWeight, &wb.projectionBias, z, dAttnOut)
-            }
-            let dQKV = attentionBackward(qkv, dZ: dZ, context: pass.context, layer: l)
+            var z = Matrix<Float>(rows: collect ? rows : 0, cols: collect ? config.width : 0)
+            let dQKV = attentionBackward(qkv, dZ: dZ, context: pass.context, layer: l, z: &z)
+            if collect { accumulate(&wb.projectionWeight, &wb.projectionBias, z, dAttnOut) }
             if collect { accumulate(&wb.attentionWeight, &wb.attentionBias, ln1, dQKV) }
             var dLN1 = LinearAlgebra.matmul(dQKV, block.attentionWeight, transposeB: true)
             inject(p + "ln1.hook_normalized", &dLN1)
@@ -249,24 +246,32 @@ extension GPT2: DifferentiableHookedModel {
     /// sequence and head, with S = scale·QKᵀ (causal), P = softmax(S), Z = PV:
     /// dP = dZ·Vᵀ, dV = Pᵀ·dZ, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ = scale·dS·K,
     /// dK = scale·dSᵀ·Q.
-    func attentionBackward(_ qkv: Matrix<Float>, dZ: Matrix<Float>, context: Int, layer: Int) -> Matrix<Float> {
+    ///
+    /// With `z` as wide as `dZ`, the heads' outputs (what the forward pass fed the
+    /// projection) are written into it from the same pattern, so the weight gradients need
+    /// no second pass; an empty `z` is left alone.
+    func attentionBackward(_ qkv: Matrix<Float>, dZ: Matrix<Float>, context: Int, layer: Int, z: inout Matrix<Float>) -> Matrix<Float> {
         let d = config.width, h = config.headWidth, sequences = qkv.rows / max(1, context)
         let scale = attentionScale(layer: layer)
         var dQKV = Matrix<Float>(rows: qkv.rows, cols: 3 * d)
         var q = Matrix<Float>(rows: context, cols: h), k = q, v = q, dOut = q, dq = q, dk = q, dv = q
         var pattern = Matrix<Float>(rows: context, cols: context), dPattern = pattern
+        var head = Matrix<Float>(rows: context, cols: h)
+        let writeOutputs = z.rows == dZ.rows && z.cols == dZ.cols
         for s in 0..<sequences {
             for a in 0..<config.heads {
+                gatherHead(qkv, sequence: s, head: a, q: &q, k: &k, v: &v)
                 for t in 0..<context {
-                    let row = (s * context + t) * 3 * d
-                    for j in 0..<h {
-                        q.storage[t * h + j] = qkv.storage[row + a * h + j]
-                        k.storage[t * h + j] = qkv.storage[row + d + a * h + j]
-                        v.storage[t * h + j] = qkv.storage[row + 2 * d + a * h + j]
-                        dOut.storage[t * h + j] = dZ.storage[(s * context + t) * d + a * h + j]
-                    }
+                    for j in 0..<h { dOut.storage[t * h + j] = dZ.storage[(s * context + t) * d + a * h + j] }
                 }
                 Self.attentionPattern(q, k, scale: scale, into: &pattern)
+                if writeOutputs {
+                    // The head's output P·V, as the forward pass computes it.
+                    LinearAlgebra.gemm(pattern, v, into: &head)
+                    for t in 0..<context {
+                        for j in 0..<h { z.storage[(s * context + t) * d + a * h + j] = head.storage[t * h + j] }
+                    }
+                }
                 LinearAlgebra.gemm(dOut, v, transposeB: true, into: &dPattern)
                 LinearAlgebra.gemm(pattern, transposeA: true, dOut, into: &dv)
                 // dS in place of dP: masked entries have P = 0, so their dS is 0.
