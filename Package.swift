@@ -40,16 +40,20 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
+        // libpq from the system (libpq-dev), for evidence stores on a PostgreSQL server. A
+        // system library costs no build time; postgres-nio would add minutes to every clean
+        // build for an async client that the store's few synchronous queries do not need.
+        .systemLibrary(name: "CPostgres", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         // libzip and libzstd from the system (libzip-dev, libzstd-dev), for Inspect's `.eval`
         // logs: zip archives whose entries are zstd-compressed (deflated in older ones).
         .systemLibrary(name: "CZip", pkgConfig: "libzip", providers: [.apt(["libzip-dev"])]),
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
-        // Evidence records, the SQLite store and its hash chain, importers, and the
+        // Evidence records, the store (SQLite or PostgreSQL) and its hash chain, importers, and the
         // evidence-aware part of checking.
         .target(
             name: "WarrantEvidence",
             dependencies: [
-                "WarrantCore", "WarrantJSON", "WarrantFiles", "CSQLite", "CZip", "CZstd",
+                "WarrantCore", "WarrantJSON", "WarrantFiles", "CSQLite", "CPostgres", "CZip", "CZstd",
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

@@ -1,3 +1,4 @@
+import WarrantCore
 import WarrantJSON
 import CSQLite
 import Foundation
@@ -20,8 +21,14 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case sqlite(path: String, during: String, code: Int32, message: String)
     /// A record that cannot be stored.
     case invalidRecord(String)
-    /// The store can be read but not written here (a read-only disk, no permission).
+    /// The store can be read but not written here (a read-only disk, no permission, or a
+    /// PostgreSQL role that may only read).
     case readOnly(path: String)
+    /// A PostgreSQL failure, with what was being done and the server's SQLSTATE
+    /// (`42501` is a missing privilege, `23505` a unique key, `08006` a lost connection).
+    case postgres(location: String, during: String, sqlstate: String, message: String)
+    /// A store address Warrant will not use as given, such as one holding a password.
+    case unsafeAddress(String)
 
     public var description: String {
         switch self {
@@ -35,6 +42,9 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .invalidRecord(let message): return "invalid record: \(message)"
         case .readOnly(let path):
             return "\(path) is read-only here; it serves check, report, gate and verify, but adding evidence needs write access"
+        case .postgres(let location, let during, let sqlstate, let message):
+            return "\(location): PostgreSQL failed while \(during): \(message) (SQLSTATE \(sqlstate))"
+        case .unsafeAddress(let reason): return reason
         }
     }
 
@@ -69,251 +79,136 @@ public struct VerificationResult: Sendable {
     public var isValid: Bool { firstProblem == nil }
 }
 
-/// Warrant's evidence store: one SQLite file holding an append-only hash chain of
-/// records.
+
+/// One row of a store exactly as the backend holds it: the indexed columns in the order
+/// of ``EvidenceStore/indexedColumnNames``, then the body.
+public struct StoredRow: Sendable {
+    /// Each indexed column's exact text, or nil for NULL.
+    public var columns: [String?]
+    public var body: String?
+    /// The index (in `columns`, or `columns.count` for the body) of a value the backend
+    /// holds as something other than text, such as an SQLite BLOB: only an edit makes one.
+    public var nonTextColumn: Int?
+
+    public init(columns: [String?], body: String?, nonTextColumn: Int? = nil) {
+        self.columns = columns
+        self.body = body
+        self.nonTextColumn = nonTextColumn
+    }
+}
+
+/// Where records are kept: an SQLite file or a PostgreSQL database. A backend stores rows
+/// and reports what is stored; it judges nothing. ``EvidenceStore`` decodes, links and
+/// verifies, the same way for every backend, so the rest of Warrant never knows which one
+/// it has.
 ///
-/// Writers append inside `BEGIN IMMEDIATE` transactions (WAL mode, busy timeout),
-/// so several processes can add records at once without losing any and the chain
-/// stays linear. Records are never updated in place; triggers refuse UPDATE and
-/// DELETE, and `verify` detects what the triggers cannot stop (someone dropping
-/// them, or editing the file).
+/// Every method throws ``StoreError``; none changes a stored row.
+public protocol EvidenceBackend: AnyObject {
+    /// The store's address for messages: a file path, or a URL without a password.
+    var location: String { get }
+
+    /// Appends one record under the backend's write lock, so that the chain never forks:
+    /// `seal` gets the id of the last record (nil for an empty store) and returns the record
+    /// to store, or throws to store nothing.
+    func append(_ seal: (_ lastID: String?) throws(StoreError) -> EvidenceRecord) throws(StoreError) -> EvidenceRecord
+
+    /// `(id, body)` of each row whose columns equal the given values, oldest first.
+    func rows(matching filters: [(column: String, value: String)]) throws(StoreError) -> [(id: String, body: String)]
+
+    /// `(id, body)` of up to `limit` rows whose id starts with `prefix` (lowercase hex), oldest first.
+    func rows(idPrefix prefix: String, limit: Int) throws(StoreError) -> [(id: String, body: String)]
+
+    /// Every row, oldest first, as stored.
+    func allRows() throws(StoreError) -> [StoredRow]
+
+    func recordCount() throws(StoreError) -> Int
+
+    /// The id stored at a position of the chain (1 is the first record), or nil past its end.
+    func id(atPosition position: Int) throws(StoreError) -> String?
+
+    /// What is wrong with the store's schema (an object removed or added by hand, a
+    /// disabled trigger), or nil.
+    func schemaProblem() throws(StoreError) -> String?
+}
+
+/// Warrant's evidence store: an append-only hash chain of records, in an SQLite file or
+/// in a PostgreSQL database (see ``EvidenceBackend``).
+///
+/// Writers append under the backend's write lock, so several processes can add records
+/// at once without losing any and the chain stays linear. Records are never updated in
+/// place; the backend refuses UPDATE and DELETE, and `verify` detects what it cannot stop
+/// (someone removing its triggers, or editing the file).
 public final class EvidenceStore {
     /// The store schema this Warrant writes and reads.
     public static let schemaVersion = 1
     public static let defaultRelativePath = ".warrant/evidence.sqlite"
 
+    /// The store's address: an SQLite file's path, or a `postgresql://` URL.
     public let path: String
-    private var db: OpaquePointer?
+    /// Where the rows are.
+    public let backend: any EvidenceBackend
 
-    /// Opens the store at `path`. With `create`, a missing file (and its folder) is
-    /// created and the store can be appended to. Without it the store is opened
-    /// read-only (a missing file is ``StoreError/missing(path:)``), which is what reading
-    /// commands want: they work on a store the user may not write, and cannot change it.
+    /// Whether `address` names a PostgreSQL store (`postgresql://` or `postgres://`)
+    /// rather than an SQLite file.
+    public static func isPostgreSQL(_ address: String) -> Bool { StoreAddress.isPostgreSQL(address) }
+
+    /// Opens the store at `path`: a `postgresql://USER@HOST:PORT/DB` URL, or an SQLite
+    /// file. With `create`, a missing store is created and can be appended to. Without it
+    /// the store is opened read-only (a missing one is ``StoreError/missing(path:)``),
+    /// which is what reading commands want: they work on a store the user may not write,
+    /// and cannot change it.
     public init(path: String, create: Bool) throws(StoreError) {
         self.path = path
-        // What the path is, by the one rule every reader uses: opening a FIFO or a device
-        // would hang or read without end.
-        var exists = true
-        var special: String?
-        do { special = try RegularFile.nonRegularKind(path) } catch { exists = false }
-        if let special {
-            throw .notAStore(path: path, reason: special == "a folder"
-                ? "it is a folder; give the store's file, such as .warrant/evidence.sqlite"
-                : "it is \(special), not a regular file")
-        }
-        if !exists && !create { throw .missing(path: path) }
-        // A file another writer has just created is empty until its schema is committed;
-        // a writer that may create the store waits for that writer instead of refusing.
-        if exists && !(create && Self.isEmptyFile(path)) { try Self.checkHeader(path) }
-        if !exists {
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty {
-                do {
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                } catch {
-                    throw .sqlite(path: path, during: "creating its folder", code: SQLITE_CANTOPEN,
-                                  message: "cannot create \(dir) (\(error.localizedDescription))")
-                }
-            }
-        }
-        // A store opened only to read is opened read-only, so an auditor's copy on a
-        // read-only disk (or without write permission) serves check, report, gate and verify.
-        let flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX : SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-        try open(path, flags: flags)
-        if create {
-            try createSchemaIfAbsent()
-        }
-        do {
-            try validateExisting()
-        } catch let error where !create && [SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_IOERR].contains((error.resultCode ?? 0) & 0xFF) {
-            // A WAL store in a folder it cannot write (no -shm can be made): read it as an
-            // immutable file, which needs no locks and no side files.
-            sqlite3_close(db)
-            db = nil
-            var components = URLComponents()
-            components.scheme = "file"
-            components.path = URL(fileURLWithPath: path).standardizedFileURL.path
-            components.queryItems = [URLQueryItem(name: "immutable", value: "1")]
-            try open(components.string ?? path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI)
-            try validateExisting()
+        if Self.isPostgreSQL(path) {
+            backend = try PostgresBackend(url: path, create: create)
+        } else {
+            backend = try SQLiteBackend(path: path, create: create)
         }
     }
 
-    private func open(_ name: String, flags: Int32) throws(StoreError) {
-        var handle: OpaquePointer?
-        let rc = sqlite3_open_v2(name, &handle, flags, nil)
-        db = handle
-        guard rc == SQLITE_OK else {
-            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
-            sqlite3_close(handle)
-            db = nil
-            throw .sqlite(path: path, during: "opening", code: rc, message: message)
-        }
-        sqlite3_extended_result_codes(db, 1)
-        sqlite3_busy_timeout(db, 30_000)
+    /// A store over a backend a program made itself.
+    public init(backend: any EvidenceBackend) {
+        self.path = backend.location
+        self.backend = backend
     }
 
-    static func isEmptyFile(_ path: String) -> Bool {
-        ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? -1) == 0
-    }
-
-    deinit {
-        sqlite3_close(db)
-    }
-
-    /// An SQLite file starts with this 16-byte header; anything else is refused
-    /// before SQLite touches it.
-    static func checkHeader(_ path: String) throws(StoreError) {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw .sqlite(path: path, during: "opening", code: SQLITE_CANTOPEN, message: "cannot read the file")
-        }
-        defer { try? handle.close() }
-        let header = (try? handle.read(upToCount: 16)) ?? Data()
-        if header.isEmpty { throw .notAStore(path: path, reason: "the file is empty") }
-        if header != Data("SQLite format 3\0".utf8) {
-            throw .notAStore(path: path, reason: "not an SQLite database")
-        }
-    }
-
-    private func validateExisting() throws(StoreError) {
-        // Read-only queries first: nothing is written until the file is known good.
-        let tables: [String]
-        do {
-            tables = try query("SELECT name FROM sqlite_master WHERE type = 'table'") { stmt in
-                String(cString: sqlite3_column_text(stmt, 0))
-            }
-        } catch {
-            throw classify(error, during: "reading the schema")
-        }
-        guard tables.contains("warrant_meta"), tables.contains("records") else {
-            throw .notAStore(path: path, reason: "an SQLite database without Warrant's tables")
-        }
-        let versions: [String]
-        do {
-            versions = try query("SELECT value FROM warrant_meta WHERE key = 'schema_version'") { stmt in
-                String(cString: sqlite3_column_text(stmt, 0))
-            }
-        } catch {
-            throw classify(error, during: "reading the store version")
-        }
-        guard let text = versions.first, let version = Int(text) else {
-            throw .notAStore(path: path, reason: "no schema version recorded")
-        }
-        if version > Self.schemaVersion {
-            throw .newerFormat(path: path, found: version, supported: Self.schemaVersion)
-        }
-        do {
-            _ = try query("SELECT count(*) FROM records") { _ in 0 }
-            if version < Self.schemaVersion {
-                guard sqlite3_db_readonly(db, "main") == 0 else {
-                    throw StoreError.notAStore(path: path, reason: "it has an older store schema (\(version)); open it once with a command that writes, to upgrade it")
-                }
-                try migrate(from: version)
-            }
-        } catch {
-            throw classify(error, during: "reading the records")
-        }
-    }
-
-    /// Upgrades an older store in one transaction. Version 1 is the first, so
-    /// there is nothing to migrate yet; each future version adds a step here.
-    private func migrate(from version: Int) throws(StoreError) {
-        var v = version
-        while v < Self.schemaVersion {
-            switch v {
-            default: break
-            }
-            v += 1
-        }
-        try execute("UPDATE warrant_meta SET value = '\(Self.schemaVersion)' WHERE key = 'schema_version'", during: "migrating")
-    }
-
-    /// Creates Warrant's tables unless they exist. The check and the creation happen
-    /// under one write lock (`BEGIN IMMEDIATE`, waiting out other writers), so eight
-    /// processes creating the same new store all end up with the one schema.
-    private func createSchemaIfAbsent() throws(StoreError) {
-        // An existing foreign SQLite file must not gain Warrant's tables.
-        try execute("BEGIN IMMEDIATE", during: "creating the store")
-        do {
-            let tables = try query("SELECT name FROM sqlite_master WHERE type = 'table'") { stmt in
-                String(cString: sqlite3_column_text(stmt, 0))
-            }
-            if !tables.isEmpty {
-                try execute("COMMIT", during: "creating the store")
-                return
-            }
-            try execute("""
-                CREATE TABLE warrant_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-                INSERT INTO warrant_meta VALUES ('format', 'warrant-evidence'), ('schema_version', '\(Self.schemaVersion)');
-                CREATE TABLE records (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
-                    previous TEXT,
-                    kind TEXT NOT NULL,
-                    subject_sha256 TEXT,
-                    method TEXT,
-                    evaluation_key TEXT,
-                    source_sha256 TEXT,
-                    source_path TEXT,
-                    created TEXT NOT NULL,
-                    body TEXT NOT NULL
-                );
-                CREATE INDEX records_kind ON records(kind);
-                CREATE INDEX records_evaluation_key ON records(evaluation_key);
-                CREATE INDEX records_source ON records(source_sha256);
-                CREATE TRIGGER records_are_immutable BEFORE UPDATE ON records
-                    BEGIN SELECT RAISE(ABORT, 'evidence records are immutable'); END;
-                CREATE TRIGGER records_are_never_deleted BEFORE DELETE ON records
-                    BEGIN SELECT RAISE(ABORT, 'evidence records are never deleted'); END;
-                COMMIT;
-                """, during: "creating the store")
-        } catch {
-            _ = sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
-            throw classify(error, during: "creating the store")
-        }
-        // WAL lets readers go on while a writer appends; switching needs no transaction
-        // open, and a concurrent switch by another creator is harmless. A creator that finds
-        // the file busy (another one is appending or switching it) goes on: the other's
-        // switch serves, and the rollback journal is as safe meanwhile.
-        do {
-            try execute("PRAGMA journal_mode = WAL", during: "enabling WAL")
-        } catch let error where [SQLITE_BUSY, SQLITE_LOCKED].contains((error.resultCode ?? 0) & 0xFF) {
-        }
-    }
-
-    // MARK: Appending
+    /// The indexed columns, in the order every backend stores them.
+    public static let indexedColumnNames = indexedColumns(EvidenceRecord(kind: "", producer: .init(tool: "", version: "", time: ""))).map(\.column)
 
     /// The indexed columns of a record, as derived from its body. The body is the only
     /// truth: the columns are an index, re-derived by `verify` and re-checked by every
     /// lookup.
-    static func indexedColumns(_ record: EvidenceRecord) -> [(column: String, value: String?)] {
+    public static func indexedColumns(_ record: EvidenceRecord) -> [(column: String, value: String?)] {
         [("id", record.id), ("previous", record.previous), ("kind", record.kind),
          ("subject_sha256", record.subject?.sha256), ("method", record.method?.name),
          ("evaluation_key", record.evaluationKey), ("source_sha256", record.source?["sha256"]?.string),
          ("source_path", record.source?["path"]?.string), ("created", record.producer.time)]
     }
 
+    // MARK: Appending
+
     /// Appends a record: links it to the last record, computes its id, stores it.
     /// Returns the sealed record.
     @discardableResult
     public func append(_ draft: EvidenceRecord) throws(StoreError) -> EvidenceRecord {
-        try execute("BEGIN IMMEDIATE", during: "starting a write")
-        do {
-            let last = try query("SELECT id FROM records ORDER BY seq DESC LIMIT 1") { stmt in
-                String(cString: sqlite3_column_text(stmt, 0))
-            }.first
-            let record = draft.sealed(previous: last)
-            let columns = Self.indexedColumns(record)
-            try run("""
-                INSERT INTO records (\(columns.map(\.column).joined(separator: ", ")), body)
-                VALUES (\(Array(repeating: "?", count: columns.count + 1).joined(separator: ", ")))
-                """, columns.map(\.value) + [record.json().canonical],
-                during: "adding a record")
-            try execute("COMMIT", during: "committing a record")
+        try backend.append { last throws(StoreError) in draft.sealed(previous: last) }
+    }
+
+    /// Appends a record that is already sealed, keeping its id: how a chain moves from one
+    /// store to another. The record must hash to its id and link to this store's last
+    /// record; otherwise nothing is stored.
+    @discardableResult
+    public func appendSealed(_ record: EvidenceRecord) throws(StoreError) -> EvidenceRecord {
+        try backend.append { last throws(StoreError) in
+            let id = record.id
+            guard !id.isEmpty, record.contentHash == id else {
+                throw .invalidRecord("record \(id.isEmpty ? "without an id" : id) does not hash to its id")
+            }
+            guard record.previous == last else {
+                throw .invalidRecord("record \(id) links to \(record.previous ?? "nothing (a first record)"), "
+                                     + "but this store's last record is \(last ?? "none (it is empty)")")
+            }
             return record
-        } catch {
-            _ = sqlite3_exec(db, "ROLLBACK", nil, nil, nil)
-            throw classify(error, during: "adding a record")
         }
     }
 
@@ -327,27 +222,16 @@ public final class EvidenceStore {
     public func records(kind: String? = nil, method: String? = nil, subjectSHA256: String? = nil,
                         evaluationKey: String? = nil, sourceSHA256: String? = nil,
                         sourcePath: String? = nil) throws(StoreError) -> [EvidenceRecord] {
-        let filters: [(column: String, value: String?)] = [
+        let asked: [(column: String, value: String?)] = [
             ("kind", kind), ("method", method), ("subject_sha256", subjectSHA256),
             ("evaluation_key", evaluationKey), ("source_sha256", sourceSHA256), ("source_path", sourcePath)]
-        var clauses: [String] = []
-        var args: [String?] = []
-        for f in filters {
-            if let value = f.value { clauses.append("\(f.column) = ?"); args.append(value) }
-        }
-        let sql = "SELECT id, body FROM records" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY seq"
-        let rows: [(id: String, body: String)]
-        do {
-            rows = try query(sql, args) { stmt in (Self.exactText(stmt, 0) ?? "", Self.exactText(stmt, 1) ?? "") }
-        } catch {
-            throw classify(error, during: "reading records")
-        }
+        let filters = asked.compactMap { f in f.value.map { (column: f.column, value: $0) } }
         var out: [EvidenceRecord] = []
-        for row in rows {
+        for row in try backend.rows(matching: filters) {
             let record = try Self.decode(row.body)
             guard record.id == row.id, record.contentHash == row.id else { continue }
             let actual = Dictionary(Self.indexedColumns(record).map { ($0.column, $0.value) }, uniquingKeysWith: { a, _ in a })
-            if filters.allSatisfy({ $0.value == nil || actual[$0.column] == $0.value }) { out.append(record) }
+            if filters.allSatisfy({ actual[$0.column] == $0.value }) { out.append(record) }
         }
         return out
     }
@@ -356,14 +240,7 @@ public final class EvidenceStore {
     /// characters). A row whose body does not hash to its id is not returned.
     public func record(id: String) throws(StoreError) -> EvidenceRecord? {
         guard id.count >= 8, id.count <= 64, id.allSatisfy(\.isHexDigit) else { return nil }
-        let rows: [(id: String, body: String)]
-        do {
-            rows = try query("SELECT id, body FROM records WHERE id LIKE ? ORDER BY seq LIMIT 2", [id.lowercased() + "%"]) { stmt in
-                (Self.exactText(stmt, 0) ?? "", Self.exactText(stmt, 1) ?? "")
-            }
-        } catch {
-            throw classify(error, during: "reading a record")
-        }
+        let rows = try backend.rows(idPrefix: id.lowercased(), limit: 2)
         guard rows.count == 1 else { return nil }
         let record = try Self.decode(rows[0].body)
         guard record.id == rows[0].id, record.contentHash == rows[0].id else { return nil }
@@ -371,24 +248,12 @@ public final class EvidenceStore {
     }
 
     /// How many records the store holds.
-    public func recordCount() throws(StoreError) -> Int {
-        do {
-            return try query("SELECT count(*) FROM records") { stmt in Int(sqlite3_column_int64(stmt, 0)) }.first ?? 0
-        } catch {
-            throw classify(error, during: "counting records")
-        }
-    }
+    public func recordCount() throws(StoreError) -> Int { try backend.recordCount() }
 
     /// The id stored at a position of the chain (1 is the first record), or nil past its end.
     public func id(atPosition position: Int) throws(StoreError) -> String? {
         guard position >= 1 else { return nil }
-        do {
-            return try query("SELECT id FROM records ORDER BY seq LIMIT 1 OFFSET \(position - 1)") { stmt in
-                Self.exactText(stmt, 0) ?? ""
-            }.first
-        } catch {
-            throw classify(error, during: "reading the chain")
-        }
+        return try backend.id(atPosition: position)
     }
 
     /// The head of the chain as stored (not verified: see ``verify()``).
@@ -424,28 +289,18 @@ public final class EvidenceStore {
     /// trailing NUL or a BLOB is caught), a body must be the record's canonical JSON, and
     /// the schema must be the one Warrant creates, immutability triggers included.
     public func verifiedRecords() throws(StoreError) -> (result: VerificationResult, records: [EvidenceRecord]) {
-        let names = Self.indexedColumns(EvidenceRecord(kind: "", producer: .init(tool: "", version: "", time: ""))).map(\.column)
-        struct Row { var types: [Int32]; var columns: [String?]; var body: String? }
-        let rows: [Row]
-        do {
-            rows = try query("SELECT \(names.joined(separator: ", ")), body FROM records ORDER BY seq") { stmt in
-                // Types first: reading a BLOB as text converts it.
-                Row(types: (0...names.count).map { sqlite3_column_type(stmt, Int32($0)) },
-                    columns: (0..<names.count).map { Self.exactText(stmt, Int32($0)) },
-                    body: Self.exactText(stmt, Int32(names.count)))
-            }
-        } catch {
-            throw classify(error, during: "reading records to verify")
-        }
+        let names = Self.indexedColumnNames
+        let rows = try backend.allRows()
         var expectedPrevious: String?
         var records: [EvidenceRecord] = []
         records.reserveCapacity(rows.count)
         for (position, row) in rows.enumerated() {
-            let storedID = row.columns[0] ?? ""
+            let storedID = row.columns.first.flatMap { $0 } ?? ""
             func bad(_ problem: String) -> (VerificationResult, [EvidenceRecord]) {
                 (VerificationResult(recordCount: rows.count, head: nil, firstProblem: (position + 1, storedID, problem)), [])
             }
-            if let k = row.types.firstIndex(where: { $0 != SQLITE_TEXT && $0 != SQLITE_NULL }) {
+            guard row.columns.count == names.count else { return bad("the store returned a row of another shape") }
+            if let k = row.nonTextColumn {
                 return bad("its column `\(k < names.count ? names[k] : "body")` is not stored as text (the store was edited)")
             }
             let record: EvidenceRecord
@@ -469,107 +324,9 @@ public final class EvidenceStore {
             records.append(record)
             expectedPrevious = storedID
         }
-        if let problem = try schemaProblem() {
+        if let problem = try backend.schemaProblem() {
             return (VerificationResult(recordCount: rows.count, head: nil, firstProblem: (rows.count, expectedPrevious ?? "", problem)), [])
         }
         return (VerificationResult(recordCount: rows.count, head: expectedPrevious, firstProblem: nil), records)
-    }
-
-    /// The objects Warrant's schema consists of. Anything missing (a dropped trigger) or
-    /// added (an index or view of someone else's) means the file was edited by hand.
-    static let expectedSchema: Set<String> = [
-        "table warrant_meta", "table records", "table sqlite_sequence",
-        "index records_kind", "index records_evaluation_key", "index records_source",
-        "index sqlite_autoindex_warrant_meta_1", "index sqlite_autoindex_records_1",
-        "trigger records_are_immutable", "trigger records_are_never_deleted",
-    ]
-
-    /// What is wrong with the store's schema, or nil.
-    func schemaProblem() throws(StoreError) -> String? {
-        let objects: [String]
-        do {
-            objects = try query("SELECT type, name FROM sqlite_master") { stmt in
-                "\(Self.exactText(stmt, 0) ?? "") \(Self.exactText(stmt, 1) ?? "")"
-            }
-        } catch {
-            throw classify(error, during: "reading the schema")
-        }
-        let found = Set(objects)
-        if let missing = Self.expectedSchema.subtracting(found).filter({ $0 != "table sqlite_sequence" }).sorted().first {
-            return "the store's schema lacks its \(missing) (it was removed by hand: records may have been edited or deleted)"
-        }
-        if let extra = found.subtracting(Self.expectedSchema).sorted().first {
-            return "the store's schema has an object Warrant did not create, \(extra) (it was added by hand)"
-        }
-        return nil
-    }
-
-    /// A text column's exact bytes (a NUL inside is kept, so it cannot shorten a value).
-    static func exactText(_ stmt: OpaquePointer, _ column: Int32) -> String? {
-        guard sqlite3_column_type(stmt, column) != SQLITE_NULL, let bytes = sqlite3_column_text(stmt, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(stmt, column))
-        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
-    }
-
-    // MARK: SQLite plumbing
-
-    private struct SQLiteFailure: Error {
-        var code: Int32
-        var message: String
-    }
-
-    private func classify(_ error: Error, during: String) -> StoreError {
-        if let e = error as? StoreError { return e }
-        guard let f = error as? SQLiteFailure else {
-            return .sqlite(path: path, during: during, code: SQLITE_ERROR, message: "\(error)")
-        }
-        switch f.code & 0xFF {
-        case SQLITE_CORRUPT: return .corrupt(path: path, message: f.message)
-        case SQLITE_NOTADB: return .notAStore(path: path, reason: f.message)
-        case SQLITE_READONLY: return .readOnly(path: path)
-        default: return .sqlite(path: path, during: during, code: f.code, message: f.message)
-        }
-    }
-
-    private func execute(_ sql: String, during: String) throws(StoreError) {
-        var message: UnsafeMutablePointer<CChar>?
-        let rc = sqlite3_exec(db, sql, nil, nil, &message)
-        if rc != SQLITE_OK {
-            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(db))
-            sqlite3_free(message)
-            throw classify(SQLiteFailure(code: rc, message: text), during: during)
-        }
-    }
-
-    private func run(_ sql: String, _ args: [String?], during: String) throws(StoreError) {
-        do {
-            _ = try query(sql, args) { _ in 0 }
-        } catch {
-            throw classify(error, during: during)
-        }
-    }
-
-    private func query<T>(_ sql: String, _ args: [String?] = [], _ row: (OpaquePointer) -> T) throws -> [T] {
-        var stmt: OpaquePointer?
-        var rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nil)
-        guard rc == SQLITE_OK, let stmt else {
-            throw SQLiteFailure(code: rc, message: String(cString: sqlite3_errmsg(db)))
-        }
-        defer { sqlite3_finalize(stmt) }
-        for (k, arg) in args.enumerated() {
-            if let arg {
-                sqlite3_bind_text(stmt, Int32(k + 1), arg, -1, csqlite_transient())
-            } else {
-                sqlite3_bind_null(stmt, Int32(k + 1))
-            }
-        }
-        var out: [T] = []
-        while true {
-            rc = sqlite3_step(stmt)
-            if rc == SQLITE_ROW { out.append(row(stmt)); continue }
-            if rc == SQLITE_DONE { break }
-            throw SQLiteFailure(code: rc, message: String(cString: sqlite3_errmsg(db)))
-        }
-        return out
     }
 }
