@@ -19,7 +19,8 @@ public struct CaseBuilder {
     public var file: String
     /// Gate level of the final check; nil is the case's `policy.level`, else draft.
     public var level: GateLevel?
-    /// The evidence store; nil is `.warrant/evidence.sqlite` beside the case.
+    /// The evidence store; nil is `WARRANT_STORE`, else the case's `policy.store`, else
+    /// `.warrant/evidence.sqlite` beside the case.
     public var store: String?
     /// Where the report goes; nil is `report.md` beside the case.
     public var reportPath: String?
@@ -33,7 +34,10 @@ public struct CaseBuilder {
         self.allowRead = allowRead
     }
 
-    public var storePath: String { store ?? StoreLocation.besideCase(file) }
+    /// The store a loaded case's build uses (see ``StoreLocation``).
+    public func storePath(for loaded: LoadResult) -> String {
+        StoreLocation.resolve(explicit: store, loaded: loaded) ?? StoreLocation.besideCase(file)
+    }
     public var reportTarget: String {
         reportPath ?? ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent("report.md")
     }
@@ -42,6 +46,8 @@ public struct CaseBuilder {
     public struct Prepared {
         public var loaded: LoadResult
         public var plan: BuildPlan
+        /// The store the build reads and appends to.
+        public var storePath: String
         /// The store as it was when planned (nil: none yet).
         public var existing: EvidenceStore?
         /// The items that will run.
@@ -119,17 +125,19 @@ public struct CaseBuilder {
         let formatErrors = loaded.findings.filter { $0.severity == .error && $0.rule.hasPrefix("F") }
         if !formatErrors.isEmpty { throw Failure.formatErrors(loaded, formatErrors) }
         // Refuse an output that would replace an input before any evaluation runs.
+        let storePath = storePath(for: loaded)
         if let role = RunInputs.of([loaded], store: storePath).role(of: reportTarget) {
             throw Failure.outputIsInput(path: reportTarget, role: role)
         }
         let existing = try CaseChecker.openStore(storePath)
-        return Prepared(loaded: loaded, plan: BuildPlan.make(loaded, store: existing), existing: existing)
+        return Prepared(loaded: loaded, plan: BuildPlan.make(loaded, store: existing), storePath: storePath, existing: existing)
     }
 
     /// Runs what is missing or stale, storing each record as it completes; then checks
     /// the case and writes the report and its plots.
     public func run(_ prepared: Prepared, events: (Event) -> Void = { _ in }) throws -> Outcome {
         let plan = prepared.plan
+        let storePath = prepared.storePath
         if let bad = plan.items.first(where: { if case .unsupported = $0.reason { return true } else { return false } }) {
             throw Failure.unsupported(bad)
         }
@@ -143,7 +151,7 @@ public struct CaseBuilder {
             }
             let start = Date()
             do {
-                let record = try execute(item, plan: plan, events: events)
+                let record = try execute(item, plan: plan, artifactsDirectory: artifacts(for: item, storePath: storePath), events: events)
                 try storeHandle?.append(record)
             } catch {
                 throw Failure.evaluationFailed(item, underlying: error, store: storePath)
@@ -160,14 +168,16 @@ public struct CaseBuilder {
                        plotPaths: report.plots.map(\.path))
     }
 
-    /// Where an evaluation's files go: .warrant/artifacts/NODE beside the store.
-    func artifacts(for item: BuildPlan.Item) -> String {
-        ((storePath as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
+    /// Where an evaluation's files go: `artifacts/NODE` in the store's `.warrant` folder, or
+    /// for a store on a server, in the `.warrant` folder beside the case.
+    func artifacts(for item: BuildPlan.Item, storePath: String) -> String {
+        let folder = EvidenceStore.isPostgreSQL(storePath) ? StoreLocation.besideCase(file) : storePath
+        return ((folder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
     }
 
     /// Runs one planned item (an evaluation, or the import of an Inspect log) and returns
     /// its record.
-    func execute(_ item: BuildPlan.Item, plan: BuildPlan, events: (Event) -> Void) throws -> EvidenceRecord {
+    func execute(_ item: BuildPlan.Item, plan: BuildPlan, artifactsDirectory: String, events: (Event) -> Void) throws -> EvidenceRecord {
         let producer = EvidenceRecord.Producer.current()
         if ResultFileImporter.Format(rawValue: item.method) != nil {
             var options = InspectImporter.Options()
@@ -180,7 +190,7 @@ public struct CaseBuilder {
         }
         guard let config = plan.modelConfigPath, let method = Evaluations.named(item.method) else { throw Failure.unsupported(item) }
         return try withoutActuallyEscaping(events) { events in
-            let context = EvaluationContext(recipe: item.recipe, modelConfigPath: config, artifactsDirectory: artifacts(for: item),
+            let context = EvaluationContext(recipe: item.recipe, modelConfigPath: config, artifactsDirectory: artifactsDirectory,
                                             producer: producer, label: item.node, dataPath: item.dataPath) { event in
                 switch event {
                 case .started(let label, let total): events(.started(node: item.node, label: label, total: total))

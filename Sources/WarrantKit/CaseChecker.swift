@@ -12,7 +12,8 @@ public struct CheckRequest: Sendable {
     public var level: GateLevel?
     /// Whether warnings fail the check too.
     public var strict: Bool
-    /// The evidence store; nil is `.warrant/evidence.sqlite` beside each case.
+    /// The evidence store (a file or a `postgresql://` URL); nil is `WARRANT_STORE`, else
+    /// each case's `policy.store`, else `.warrant/evidence.sqlite` beside each case.
     public var store: String?
     /// Folders outside the case's own that its files may come from (`--allow-read`).
     public var allowRead: [String]
@@ -54,7 +55,7 @@ public enum CaseChecker {
         var options = CheckOptions(level: effective, strict: request.strict)
         var assessment: EvidenceAssessment?
         if !loaded.assuranceCase.isGSN2X, let input = loaded.inputs.first {
-            let evidenceStore = try openStore(request.store ?? StoreLocation.besideCase(input))
+            let evidenceStore = try openStore(StoreLocation.resolve(explicit: request.store, casePath: input, header: loaded.assuranceCase.header))
             let assessor = EvidenceAssessor(store: evidenceStore, level: effective, methodVersions: BuildPlan.methodVersions)
             let a = try assessor.assess(loaded)
             loaded.findings += a.findings

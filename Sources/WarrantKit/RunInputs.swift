@@ -36,8 +36,7 @@ public enum RunInputs {
                     inputs.add(CaseLoader.resolve(tokens, from: recipe.location.file), as: "an evaluation's token ids")
                 }
             }
-            let storePath = store ?? a.inputs.first.map(StoreLocation.besideCase)
-            if let storePath {
+            if let storePath = StoreLocation.resolve(explicit: store, loaded: a), !EvidenceStore.isPostgreSQL(storePath) {
                 for suffix in ["", "-wal", "-shm", "-journal"] { inputs.add(storePath + suffix, as: "the evidence store") }
             }
         }

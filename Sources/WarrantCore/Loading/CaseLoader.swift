@@ -207,7 +207,7 @@ public struct CaseLoader: Sendable {
                                "depends_on", "waiver", "choice"]
     static let systemKeys = ["model", "deployment", "description", "meta"]
     static let modelKeys = ["path", "config", "name", "description"]
-    static let policyKeys = ["level", "max_evidence_age", "evidence_head", "read_roots", "signers"]
+    static let policyKeys = ["level", "max_evidence_age", "evidence_head", "read_roots", "signers", "store"]
     static let evidenceKeys = ["record", "source", "eval", "require", "accepts", "max_age", "accept_asserted"]
     static let nodeKeys = ["type", "text", "supported_by", "in_context_of", "discharged_by",
                            "challenges", "undeveloped", "meta"] + evidenceKeys + schemingKeys
@@ -473,6 +473,14 @@ public struct CaseLoader: Sendable {
                 header.readRoots = items.compactMap { MappingReader.string($0, what: "a `read_roots` folder (relative to the case file)", findings: &findings) }
             }
             if let s = policy["signers"] { header.signers = readSigners(s, findings: &findings) }
+            if let s = policy["store"], let text = MappingReader.string(s, what: "`case.policy.store` (a postgresql:// URL or an SQLite file)", findings: &findings) {
+                if let problem = Self.storeProblem(text.value) {
+                    findings.append(Finding(rule: Rules.invalidValue.id, severity: .error, location: s.location, message: problem,
+                                            hint: "write postgresql://USER@HOST:PORT/DB, or a path inside the case's folder such as .warrant/evidence.sqlite"))
+                } else {
+                    header.store = text
+                }
+            }
         }
         if let t = c["template"], let tm = MappingReader(t, what: "`case.template`", findings: &findings) {
             tm.reportUnknownKeys(allowed: Self.templateKeys, findings: &findings)
@@ -692,6 +700,17 @@ public struct CaseLoader: Sendable {
             signers.append(TrustedSigner(name: name, key: key, keyFile: file, location: item.location))
         }
         return signers
+    }
+
+    /// Why `case.policy.store` cannot be used: a password in a URL, or a file outside the
+    /// case's folder (a case must not make Warrant open, or create, a file elsewhere).
+    static func storeProblem(_ value: String) -> String? {
+        if StoreAddress.isPostgreSQL(value) { return StoreAddress.passwordProblem(value) }
+        if value.isEmpty { return "`case.policy.store` is empty" }
+        if value.hasPrefix("/") || value.hasPrefix("~") || value.split(separator: "/").contains("..") || value.contains("://") {
+            return "`case.policy.store` must be a postgresql:// URL or a relative path inside the case's folder, not '\(value)'"
+        }
+        return nil
     }
 
     /// `evidence_head: { records: N, id: HEX }`, as `warrant evidence head` prints it.

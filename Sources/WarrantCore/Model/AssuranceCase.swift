@@ -17,6 +17,9 @@ public struct CaseHeader: Sendable {
     /// `case.policy.read_roots`: folders besides the case's own that data files (model,
     /// logs, pinned files) may come from, relative to the case file.
     public var readRoots: [LocatedString] = []
+    /// `case.policy.store`: where the case's evidence is, as written: a `postgresql://` URL
+    /// (without a password) or an SQLite file relative to the case file.
+    public var store: LocatedString?
     /// `case.policy.signers`: whose signatures make an asserted record count at release.
     public var signers: [TrustedSigner] = []
     /// `case.template`: the built-in template this case was made from.

@@ -18,7 +18,7 @@ struct Assumptions: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: Check.OutputFormat = .text
 
-    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside the case)")
+    @Option(help: "The evidence store: a file or a postgresql:// URL. (default: WARRANT_STORE, else the case's policy.store, else .warrant/evidence.sqlite beside the case)")
     var store: String?
 
     func run() throws {

@@ -29,7 +29,7 @@ struct Build: ParsableCommand {
     @Option(help: "Gate level for the check. (default: the case's policy.level, else draft)")
     var level: GateLevel?
 
-    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside the case)")
+    @Option(help: "The evidence store: a file or a postgresql:// URL. (default: WARRANT_STORE, else the case's policy.store, else .warrant/evidence.sqlite beside the case)")
     var store: String?
 
     @OptionGroup var read: ReadOptions

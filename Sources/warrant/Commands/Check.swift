@@ -42,7 +42,7 @@ struct Check: ParsableCommand {
     @Option(help: "Input format: auto, warrant or gsn2x.")
     var inputFormat: InputFormat = .auto
 
-    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside each case)")
+    @Option(help: "The evidence store: a file or a postgresql:// URL. (default: WARRANT_STORE, else each case's policy.store, else .warrant/evidence.sqlite beside each case)")
     var store: String?
 
     @OptionGroup var read: ReadOptions

@@ -36,7 +36,7 @@ struct Gate: ParsableCommand {
     @Flag(help: "Fail on warnings too.")
     var strict = false
 
-    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside each case)")
+    @Option(help: "The evidence store: a file or a postgresql:// URL. (default: WARRANT_STORE, else each case's policy.store, else .warrant/evidence.sqlite beside each case)")
     var store: String?
 
     @OptionGroup var read: ReadOptions

@@ -21,7 +21,7 @@ struct Report: ParsableCommand {
     @Option(help: "Gate level for the verdict. (default: the case's policy.level, else draft)")
     var level: GateLevel?
 
-    @Option(help: "The evidence store. (default: .warrant/evidence.sqlite beside the case)")
+    @Option(help: "The evidence store: a file or a postgresql:// URL. (default: WARRANT_STORE, else the case's policy.store, else .warrant/evidence.sqlite beside the case)")
     var store: String?
 
     @OptionGroup var read: ReadOptions

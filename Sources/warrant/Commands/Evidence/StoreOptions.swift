@@ -1,19 +1,17 @@
 import ArgumentParser
 import WarrantKit
 
-/// Where the store is: `--store`, else beside `--case`, else in the current directory.
+/// Where the store is: `--store`, else `WARRANT_STORE`, else `--case`'s `policy.store` or
+/// the store beside it, else in the current directory.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The evidence store (SQLite). (default: .warrant/evidence.sqlite beside --case, or here)")
+    @Option(help: ArgumentHelp("The evidence store: an SQLite file, or postgresql://USER@HOST:PORT/DB. (default: WARRANT_STORE, else the store of --case, else .warrant/evidence.sqlite here)",
+                               discussion: "A PostgreSQL password goes in PGPASSWORD or ~/.pgpass, never in the address."))
     var store: String?
 
-    @Option(name: .customLong("case"), help: "A case file; its store is .warrant/evidence.sqlite beside it.")
+    @Option(name: .customLong("case"), help: "A case file; its store is its policy.store, else .warrant/evidence.sqlite beside it.")
     var casePath: String?
 
-    var path: String {
-        if let store { return store }
-        if let casePath { return StoreLocation.besideCase(casePath) }
-        return EvidenceStore.defaultRelativePath
-    }
+    var path: String { StoreLocation.forCommand(store: store, casePath: casePath) }
 
     func open(create: Bool) throws -> EvidenceStore {
         try Self.open(path: path, create: create)
