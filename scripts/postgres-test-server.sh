@@ -25,9 +25,9 @@ start)
     rm -rf "$dir"
     mkdir -p "$dir"
     [ "$(id -u)" -eq 0 ] && chown postgres "$dir"
-    as_owner "$bin/initdb" -D "$dir/data" -U "$owner" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    as_owner "$bin/initdb" -D "$dir/data" -U "$owner" --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null 2>&1 </dev/null
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=100 -c fsync=on" start >/dev/null
+        -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=100 -c fsync=on" start >/dev/null 2>&1 </dev/null
     echo "postgresql://$owner@/postgres?host=$dir"
     ;;
 stop)

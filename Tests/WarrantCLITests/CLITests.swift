@@ -31,6 +31,8 @@ enum CLI {
         process.arguments = arguments
         process.currentDirectoryURL = directory ?? repository
         var env = ProcessInfo.processInfo.environment
+        // A store named for the whole session would redirect every test's evidence.
+        env["WARRANT_STORE"] = nil
         for (k, v) in environment { env[k] = v }
         process.environment = env
         let out = Pipe(), err = Pipe()

@@ -47,10 +47,24 @@ struct StoreLocationTests {
         #expect(loaded.assuranceCase.header?.store == nil)
     }
 
+    /// The test server's admin URL, as the store tests find or start it.
+    static let postgres: String? = {
+        if let url = ProcessInfo.processInfo.environment["WARRANT_TEST_POSTGRES"], !url.isEmpty { return url }
+        guard (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.isEmpty == false else { return nil }
+        let p = Process(), out = Pipe()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = [Repository.root.appendingPathComponent("scripts/postgres-test-server.sh").path, "start"]
+        p.standardOutput = out
+        guard (try? p.run()) != nil else { return nil }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? text.split(separator: "\n").last.map(String.init) : nil
+    }()
+
     @Test("a case whose policy.store names a PostgreSQL database builds, checks and reports against it",
-          .enabled(if: ProcessInfo.processInfo.environment["WARRANT_TEST_POSTGRES"].map { !$0.isEmpty } ?? false))
+          .enabled(if: StoreLocationTests.postgres != nil))
     func buildAgainstPostgres() throws {
-        let admin = try #require(ProcessInfo.processInfo.environment["WARRANT_TEST_POSTGRES"])
+        let admin = try #require(Self.postgres)
         let name = "warrant_kit_" + UUID().uuidString.prefix(8).lowercased()
         let psql = Process()
         psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
