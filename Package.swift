@@ -97,7 +97,7 @@ let package = Package(
         // Benchmarks live beside the code but outside the test suite; run them in release.
         .executableTarget(
             name: "warrant-benchmarks",
-            dependencies: ["WarrantCore", "WarrantNumerics", "WarrantEvals", "WarrantReport"],
+            dependencies: ["WarrantCore", "WarrantNumerics", "WarrantEvals", "WarrantReport", "WarrantEvidence"],
             path: "Benchmarks/warrant-benchmarks"
         ),
         .testTarget(

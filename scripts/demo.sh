@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_packages=()
-for pkg in libsqlite3-dev libopenblas-dev libzip-dev libzstd-dev; do
+for pkg in libsqlite3-dev libpq-dev libopenblas-dev libzip-dev libzstd-dev; do
     dpkg -s "$pkg" >/dev/null 2>&1 || need_packages+=("$pkg")
 done
 if [ ${#need_packages[@]} -gt 0 ]; then

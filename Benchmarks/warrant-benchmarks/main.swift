@@ -351,6 +351,14 @@ case "gpt2":
         print(String(format: "swift sae %@ at %@: d 768, %d features, %d sequences x %d tokens per step: %.2f steps/s",
                      loss.rawValue, hook, s.dictionarySize, s.batchSize, batch.context, Double(s.steps) / max(1e-9, total - clean)))
     }
+case "store-load":
+    // store-load ADDRESS [WRITERS] [RECORDS]: an SQLite file or a postgresql:// URL.
+    guard arguments.count >= 2 else { print("usage: warrant-benchmarks store-load ADDRESS [WRITERS] [RECORDS]"); exit(64) }
+    try storeLoad(address: arguments[1], writers: arguments.count > 2 ? Int(arguments[2]) ?? 16 : 16,
+                  records: arguments.count > 3 ? Int(arguments[3]) ?? 1000 : 1000)
+case "store-writer":
+    guard arguments.count == 4, let w = Int(arguments[2]), let n = Int(arguments[3]) else { exit(64) }
+    try storeWriter(address: arguments[1], writer: w, records: n)
 case "generate":
     print(generateCase(nodes: Int(arguments[1]) ?? 1000), terminator: "")
 default:
@@ -360,6 +368,7 @@ default:
            warrant-benchmarks mlp                      MLP forward/backward samples per second
            warrant-benchmarks modadd                   train the demo model, wall time
            warrant-benchmarks gpt2 FOLDER TOKENS.npy  GPT-2 forward tokens/s, SAE steps/s at a hook (Benchmarks/gpt2-vs-torch.sh)
+           warrant-benchmarks store-load ADDRESS [W] [N]  W writer processes x N records into one store (Benchmarks/store-load.sh)
            warrant-benchmarks generate N               print a generated case of about N nodes
     """)
 }

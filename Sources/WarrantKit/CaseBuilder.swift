@@ -152,6 +152,8 @@ public struct CaseBuilder {
             let start = Date()
             do {
                 let record = try execute(item, plan: plan, artifactsDirectory: artifacts(for: item, storePath: storePath), events: events)
+                // Kept by hash before the record is stored, so a record never names an artifact the folder lacks.
+                _ = try artifactStore(storePath: storePath).putArtifacts(of: record)
                 try storeHandle?.append(record)
             } catch {
                 throw Failure.evaluationFailed(item, underlying: error, store: storePath)
@@ -173,6 +175,14 @@ public struct CaseBuilder {
     func artifacts(for item: BuildPlan.Item, storePath: String) -> String {
         let folder = EvidenceStore.isPostgreSQL(storePath) ? StoreLocation.besideCase(file) : storePath
         return ((folder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
+    }
+
+    /// The folder that keeps artifacts by SHA-256: `WARRANT_ARTIFACTS` (a folder a team
+    /// shares), else the `artifacts` folder the evaluations write into.
+    public func artifactStore(storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> ArtifactStore {
+        if let shared = environment[ArtifactStore.environmentVariable], !shared.isEmpty { return ArtifactStore(root: shared) }
+        let folder = EvidenceStore.isPostgreSQL(storePath) ? StoreLocation.besideCase(file) : storePath
+        return ArtifactStore(root: ((folder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts"))
     }
 
     /// Runs one planned item (an evaluation, or the import of an Inspect log) and returns

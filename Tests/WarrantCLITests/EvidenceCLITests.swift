@@ -344,6 +344,19 @@ struct BuildCLITests {
         #expect(report1.contains("✅ PASS"))
         #expect(report1.contains("| `E-log` | 🟢 passing |"))
 
+        // Every artifact a record names is kept by its hash, and `evidence artifact` finds it.
+        let listed = try CLI.run(["evidence", "export", "--case", "case.yaml"], in: dir.url)
+        let hashes = listed.stdout.components(separatedBy: "\"sha256\":\"").dropFirst().map { String($0.prefix(64)) }
+            .filter { sha in FileManager.default.fileExists(atPath: dir.path(".warrant/artifacts/sha256/\(sha.prefix(2))/\(sha)")) }
+        #expect(!hashes.isEmpty, "\(listed.stdout.prefix(400))")
+        if let sha = hashes.first {
+            let found = try CLI.run(["evidence", "artifact", sha, "--artifacts", ".warrant/artifacts", "-o", "copy.bin"], in: dir.url)
+            #expect(found.status == 0, "\(found.stderr)")
+            #expect(FileManager.default.contents(atPath: dir.path("copy.bin")).map { _ in true } == true)
+            let absent = try CLI.run(["evidence", "artifact", String(repeating: "0", count: 64), "--artifacts", ".warrant/artifacts"], in: dir.url)
+            #expect(absent.status == 1)
+        }
+
         let second = try CLI.run(["build", "case.yaml"], in: dir.url)
         #expect(second.status == 0)
         #expect(second.stderr.contains("built: 0 ran, 3 reused"))

@@ -11,6 +11,6 @@ struct Evidence: ParsableCommand {
         record altered or removed after the fact.
         """,
         subcommands: [EvidenceAdd.self, EvidenceImport.self, EvidenceList.self, EvidenceShow.self, EvidenceVerify.self, EvidenceSign.self,
-                      EvidenceHead.self, EvidenceInit.self, EvidenceExport.self]
+                      EvidenceHead.self, EvidenceInit.self, EvidenceExport.self, EvidenceArtifact.self]
     )
 }
