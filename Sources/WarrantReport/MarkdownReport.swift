@@ -313,6 +313,9 @@ public struct MarkdownReport {
 /// Escaping for text that comes from a case or a record, which may be hostile.
 public enum MarkdownText {
     public static func escape(_ s: String) -> String {
+        // Printable ASCII with nothing to escape, as most text is: returned as it is,
+        // without a Unicode property lookup per character.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !Self.isEscapedASCII($0) }) { return s }
         var out = ""
         for scalar in s.unicodeScalars {
             switch scalar {
@@ -327,6 +330,15 @@ public enum MarkdownText {
             }
         }
         return out
+    }
+
+    /// Whether `escape` changes this ASCII byte: `& < > | [ ] ` * _ \`.
+    static func isEscapedASCII(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "|"), UInt8(ascii: "["), UInt8(ascii: "]"),
+             UInt8(ascii: "`"), UInt8(ascii: "*"), UInt8(ascii: "_"), UInt8(ascii: "\\"): return true
+        default: return false
+        }
     }
 
     public static func code(_ s: String) -> String {
