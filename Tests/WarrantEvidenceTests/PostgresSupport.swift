@@ -2,23 +2,16 @@ import Foundation
 @testable import WarrantEvidence
 
 /// The PostgreSQL server the store tests run against: `WARRANT_TEST_POSTGRES` names an
-/// admin URL; without it, where Debian's postgresql package is installed, the tests start
-/// a throwaway cluster with scripts/postgres-test-server.sh. With
-/// `WARRANT_REQUIRE_POSTGRES=1`, as `.ci/run` sets, a missing server fails the suite
-/// instead of leaving the PostgreSQL cases out.
+/// admin URL, as `scripts/postgres-test-server.sh start` prints it. Without it the
+/// PostgreSQL cases are left out; with `WARRANT_REQUIRE_POSTGRES=1`, as `.ci/run` sets, a
+/// missing server fails the suite instead.
+///
+/// The tests never start the server themselves: a server started from the test process
+/// inherits its open descriptors, and Foundation's `Process` then waits for ever on a
+/// child whose descriptor the server holds.
 enum TestPostgres {
     static let environment = ProcessInfo.processInfo.environment
-    static let adminURL: String? = environment["WARRANT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 } ?? startedServer()
-
-    /// Starts (or finds running) the throwaway cluster, when a server is installed.
-    static func startedServer() -> String? {
-        guard (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.isEmpty == false else { return nil }
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("../../scripts/postgres-test-server.sh").standardizedFileURL.path
-        guard let started = try? shell("/bin/bash", [script, "start"]), started.status == 0,
-              let url = started.output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgresql://") else { return nil }
-        return url
-    }
+    static let adminURL: String? = environment["WARRANT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
     static let required = environment["WARRANT_REQUIRE_POSTGRES"] == "1"
     static let psql = ["/usr/bin/psql", "/usr/local/bin/psql"].first { FileManager.default.isExecutableFile(atPath: $0) }
 

@@ -47,19 +47,8 @@ struct StoreLocationTests {
         #expect(loaded.assuranceCase.header?.store == nil)
     }
 
-    /// The test server's admin URL, as the store tests find or start it.
-    static let postgres: String? = {
-        if let url = ProcessInfo.processInfo.environment["WARRANT_TEST_POSTGRES"], !url.isEmpty { return url }
-        guard (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.isEmpty == false else { return nil }
-        let p = Process(), out = Pipe()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = [Repository.root.appendingPathComponent("scripts/postgres-test-server.sh").path, "start"]
-        p.standardOutput = out
-        guard (try? p.run()) != nil else { return nil }
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? text.split(separator: "\n").last.map(String.init) : nil
-    }()
+    /// The test server's admin URL (see WarrantEvidenceTests' `TestPostgres`).
+    static let postgres: String? = ProcessInfo.processInfo.environment["WARRANT_TEST_POSTGRES"].flatMap { $0.isEmpty ? nil : $0 }
 
     @Test("a case whose policy.store names a PostgreSQL database builds, checks and reports against it",
           .enabled(if: StoreLocationTests.postgres != nil))
