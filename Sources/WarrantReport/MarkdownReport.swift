@@ -315,7 +315,18 @@ public enum MarkdownText {
     public static func escape(_ s: String) -> String {
         // Printable ASCII with nothing to escape, as most text is: returned as it is,
         // without a Unicode property lookup per character.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && !Self.isEscapedASCII($0) }) { return s }
+        if isPlainASCII(s, excluding: isEscapedASCII) { return s }
+        return escapeEachScalar(s)
+    }
+
+    /// Whether every byte of `s` is printable ASCII (space to tilde) and none is one that
+    /// `special` names: no control character, no newline, one `Character` per byte.
+    static func isPlainASCII(_ s: String, excluding special: (UInt8) -> Bool = { _ in false }) -> Bool {
+        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && !special($0) }
+    }
+
+    /// ``escape(_:)`` for any text, scalar by scalar.
+    static func escapeEachScalar(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -58,22 +58,26 @@ public enum MermaidDiagram {
 
     static func truncate(_ s: String, _ n: Int) -> String {
         // Printable ASCII (most labels): no newline to fold, and one character per byte.
-        if isPlainASCII(s) { return s.utf8.count <= n ? s : String(s.prefix(max(n - 1, 0))) + "…" }
-        let flat = s.split(whereSeparator: \.isNewline).joined(separator: " ")
-        return flat.count <= n ? flat : String(flat.prefix(n - 1)) + "…"
+        if MarkdownText.isPlainASCII(s) { return s.utf8.count <= n ? s : String(s.prefix(max(n - 1, 0))) + "…" }
+        return truncateFolding(s, n)
     }
 
-    /// Whether every byte of `s` is printable ASCII (space to tilde): no control
-    /// character, no newline, and one `Character` per byte.
-    static func isPlainASCII(_ s: String) -> Bool {
-        s.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+    /// ``truncate(_:_:)`` for any text: newlines folded to spaces, then cut to `n` characters.
+    static func truncateFolding(_ s: String, _ n: Int) -> String {
+        let flat = s.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count <= n ? flat : String(flat.prefix(n - 1)) + "…"
     }
 
     /// Mermaid labels: quotes and angle brackets as entity codes.
     static func escape(_ s: String) -> String {
         // Most labels are printable ASCII with nothing to escape: skip the per-character
         // Unicode lookups, which were a seventh of a 100,000-node report's time.
-        if isPlainASCII(s), !s.utf8.contains(where: { $0 == 0x22 || $0 == 0x3C || $0 == 0x3E || $0 == 0x23 || $0 == 0x60 }) { return s }
+        if MarkdownText.isPlainASCII(s, excluding: { $0 == 0x22 || $0 == 0x3C || $0 == 0x3E || $0 == 0x23 || $0 == 0x60 }) { return s }
+        return escapeEachCharacter(s)
+    }
+
+    /// ``escape(_:)`` for any text, character by character.
+    static func escapeEachCharacter(_ s: String) -> String {
         var out = ""
         for ch in s {
             switch ch {
