@@ -173,16 +173,19 @@ public struct CaseBuilder {
     /// Where an evaluation's files go: `artifacts/NODE` in the store's `.warrant` folder, or
     /// for a store on a server, in the `.warrant` folder beside the case.
     func artifacts(for item: BuildPlan.Item, storePath: String) -> String {
-        let folder = EvidenceStore.isPostgreSQL(storePath) ? StoreLocation.besideCase(file) : storePath
-        return ((folder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts/\(item.node)")
+        (warrantFolder(storePath: storePath) as NSString).appendingPathComponent("artifacts/\(item.node)")
+    }
+
+    /// The `.warrant` folder of the store's file, or for a store on a server, beside the case.
+    func warrantFolder(storePath: String) -> String {
+        ((EvidenceStore.isPostgreSQL(storePath) ? StoreLocation.besideCase(file) : storePath) as NSString).deletingLastPathComponent
     }
 
     /// The folder that keeps artifacts by SHA-256: `WARRANT_ARTIFACTS` (a folder a team
     /// shares), else the `artifacts` folder the evaluations write into.
     public func artifactStore(storePath: String, environment: [String: String] = ProcessInfo.processInfo.environment) -> ArtifactStore {
         if let shared = environment[ArtifactStore.environmentVariable], !shared.isEmpty { return ArtifactStore(root: shared) }
-        let folder = EvidenceStore.isPostgreSQL(storePath) ? StoreLocation.besideCase(file) : storePath
-        return ArtifactStore(root: ((folder as NSString).deletingLastPathComponent as NSString).appendingPathComponent("artifacts"))
+        return ArtifactStore(root: (warrantFolder(storePath: storePath) as NSString).appendingPathComponent("artifacts"))
     }
 
     /// Runs one planned item (an evaluation, or the import of an Inspect log) and returns

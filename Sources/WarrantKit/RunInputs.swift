@@ -36,10 +36,15 @@ public enum RunInputs {
                     inputs.add(CaseLoader.resolve(tokens, from: recipe.location.file), as: "an evaluation's token ids")
                 }
             }
-            if let storePath = StoreLocation.resolve(explicit: store, loaded: a), !EvidenceStore.isPostgreSQL(storePath) {
-                for suffix in ["", "-wal", "-shm", "-journal"] { inputs.add(storePath + suffix, as: "the evidence store") }
-            }
+            if let storePath = StoreLocation.resolve(explicit: store, loaded: a) { addStore(storePath, to: &inputs) }
         }
         return inputs
+    }
+
+    /// Adds a store's files (an SQLite file and its side files) as inputs; a store on a
+    /// server has none.
+    public static func addStore(_ path: String, to inputs: inout InputFiles) {
+        guard !EvidenceStore.isPostgreSQL(path) else { return }
+        for suffix in ["", "-wal", "-shm", "-journal"] { inputs.add(path + suffix, as: "the evidence store") }
     }
 }

@@ -37,9 +37,7 @@ struct EvidenceExport: ParsableCommand {
         }
         guard let output else { print(text, terminator: ""); return }
         var inputs = InputFiles()
-        if !EvidenceStore.isPostgreSQL(store.path) {
-            for suffix in ["", "-wal", "-shm", "-journal"] { inputs.add(store.path + suffix, as: "the evidence store") }
-        }
+        RunInputs.addStore(store.path, to: &inputs)
         try writeOutput(text, to: output, inputs: inputs)
         let count = text.isEmpty ? 0 : text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         printError("exported \(count) record\(count == 1 ? "" : "s") to \(output)")
