@@ -291,15 +291,29 @@ case "polytope":
     let neurons = model.config.layers.dropLast().map(\.outputs).reduce(0, +)
     print(String(format: "codes: %d points x %d neurons in %.3f s = %.1f M neuron signs/s", points.rows, neurons, best,
                  Double(points.rows * neurons) / best / 1e6))
+    // The line walk against the first implementation (a whole forward pass per crossing),
+    // on the same 200 paths in the same run, with the crossings compared one by one.
     var g = SeededGenerator(seed: 0)
-    var crossings = 0
-    let t0 = now()
-    for _ in 0..<200 {
-        let a = points.row(g.index(below: points.rows)), b = points.row(g.index(below: points.rows))
-        crossings += Polytopes.walk(model, from: a, to: b).crossings.count
+    let pairs = (0..<200).map { _ in (points.row(g.index(below: points.rows)), points.row(g.index(below: points.rows))) }
+    func timeWalks(_ walk: ([Double], [Double]) -> Polytopes.Walk) -> (seconds: Double, walks: [Polytopes.Walk]) {
+        let t0 = now()
+        let walks = pairs.map { walk($0.0, $0.1) }
+        return (now() - t0, walks)
     }
-    let elapsed = now() - t0
-    print(String(format: "walk: 200 paths, %d crossings in %.3f s = %.0f crossings/s", crossings, elapsed, Double(crossings) / elapsed))
+    let reference = timeWalks { Polytopes.referenceWalk(model, from: $0, to: $1) }
+    let fast = timeWalks { Polytopes.walk(model, from: $0, to: $1) }
+    let crossings = fast.walks.map(\.crossings.count).reduce(0, +)
+    var sameNeurons = true, maxDeltaT = 0.0
+    for (r, f) in zip(reference.walks, fast.walks) {
+        sameNeurons = sameNeurons && r.crossings.map { [$0.layer, $0.neuron] } == f.crossings.map { [$0.layer, $0.neuron] }
+        for (x, y) in zip(r.crossings, f.crossings) { maxDeltaT = max(maxDeltaT, abs(x.t - y.t)) }
+    }
+    print(String(format: "walk, whole pass per crossing: 200 paths, %d crossings in %.3f s = %.0f crossings/s",
+                 reference.walks.map(\.crossings.count).reduce(0, +), reference.seconds,
+                 Double(reference.walks.map(\.crossings.count).reduce(0, +)) / reference.seconds))
+    print(String(format: "walk, rank-one updates:       200 paths, %d crossings in %.3f s = %.0f crossings/s (%.1fx)",
+                 crossings, fast.seconds, Double(crossings) / fast.seconds, reference.seconds / fast.seconds))
+    print("same neurons in the same order: \(sameNeurons ? "yes" : "NO"), largest difference in t: \(maxDeltaT)")
 case "lib":
     // The Swift side of Benchmarks/lib-vs-numpy.sh: LIB bases of a 3-layer ReLU MLP of
     // width 512 on 16,384 datapoints, Float64.

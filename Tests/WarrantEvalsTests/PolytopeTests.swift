@@ -109,6 +109,24 @@ struct PolytopeTests {
         #expect(Polytopes.regionStatistics(codes).distinct <= w.regionsVisited)
     }
 
+    @Test("the rank-one walk crosses the same neurons as the whole-pass walk, at the same t to 1e-9",
+          arguments: [(21, 0), (22, 0), (23, 1), (24, 2)])
+    func walkMatchesReference(seed: Int, startLayer: Int) {
+        let m = randomNet([6, 24, 24, 24, 5], seed: UInt64(seed))
+        var g = SeededGenerator(seed: UInt64(seed))
+        let width = m.weights[startLayer].cols
+        for _ in 0..<5 {
+            let a = (0..<width).map { _ in g.uniform(-3, 3) }, b = (0..<width).map { _ in g.uniform(-3, 3) }
+            let fast = Polytopes.walk(m, from: a, to: b, startLayer: startLayer)
+            let reference = Polytopes.referenceWalk(m, from: a, to: b, startLayer: startLayer)
+            #expect(!reference.crossings.isEmpty)
+            #expect(fast.crossings.map { [$0.layer, $0.neuron] } == reference.crossings.map { [$0.layer, $0.neuron] })
+            for (x, y) in zip(fast.crossings, reference.crossings) { #expect(abs(x.t - y.t) < 1e-9) }
+            #expect(fast.predictionChanges.count == reference.predictionChanges.count)
+            for (x, y) in zip(fast.predictionChanges, reference.predictionChanges) { #expect(abs(x - y) < 1e-9) }
+        }
+    }
+
     @Test("region statistics and popcount Hamming")
     func statistics() {
         let a = Polytopes.Code(bits: [true, false, true] + [Bool](repeating: false, count: 70) + [true])
