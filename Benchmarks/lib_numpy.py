@@ -1,18 +1,27 @@
-"""The numpy side of the LIB benchmark: the same steps as Warrant's
+"""The numpy side of the LIB benchmark (Benchmarks/lib-vs-rib.sh): the same steps as Warrant's
 LocalInteractionBasis.compute (Float64, mean-centred, closed-form Jacobian Gram
-M' = W (P o K) W^T for ReLU sections), on a 3-layer ReLU MLP of width 512 with
-16,384 datapoints. Run with Benchmarks/lib-vs-numpy.sh."""
-import sys
+M' = W (P o K) W^T for ReLU sections), on the model and points Benchmarks/lib_model.py
+wrote.
+
+    python3 Benchmarks/lib_numpy.py FOLDER [--points N] [--importances OUT.json]
+"""
+import argparse
+import json
 import time
 
 import numpy as np
 
-width, n, d_in, d_out = 512, 16384, 512, 512
-rng = np.random.default_rng(0)
-sizes = [d_in, width, width, d_out]
-weights = [rng.uniform(-1, 1, (sizes[k + 1], sizes[k])) / np.sqrt(sizes[k]) for k in range(3)]
-biases = [rng.uniform(-1, 1, sizes[k + 1]) / np.sqrt(sizes[k]) for k in range(3)]
-x = rng.standard_normal((n, d_in))
+from lib_model import load
+
+p = argparse.ArgumentParser()
+p.add_argument("folder")
+p.add_argument("--points", type=int, default=16384)
+p.add_argument("--importances")
+a = p.parse_args()
+weights, biases, x = load(a.folder)
+x = x[:a.points]
+n, d_out = x.shape[0], weights[-1].shape[0]
+width = weights[0].shape[0]
 
 
 def lib(x, threshold=1e-12):
@@ -26,6 +35,7 @@ def lib(x, threshold=1e-12):
             acts.append(h)
     nxt = np.eye(d_out)
     importances = []
+    n = x.shape[0]
     for l in range(2, -1, -1):
         f = acts[l]
         fc = f - f.mean(axis=0)
@@ -47,7 +57,7 @@ def lib(x, threshold=1e-12):
         lam, v = lam[::-1], v[:, ::-1]
         k = lam > threshold * max(1, lam[0])
         nxt = r @ v[:, k] * np.sqrt(lam[k])
-        importances.append(lam[k])
+        importances.insert(0, lam[k].tolist())
     return importances
 
 
@@ -55,6 +65,9 @@ lib(x[:1024])
 times = []
 for _ in range(3):
     t0 = time.perf_counter()
-    lib(x)
+    importances = lib(x)
     times.append(time.perf_counter() - t0)
 print(f"numpy {np.__version__} lib width {width}, {n} points: best {min(times):.3f} s, median {sorted(times)[1]:.3f} s")
+if a.importances:
+    with open(a.importances, "w") as f:
+        json.dump(importances, f)

@@ -315,20 +315,43 @@ case "polytope":
                  crossings, fast.seconds, Double(crossings) / fast.seconds, reference.seconds / fast.seconds))
     print("same neurons in the same order: \(sameNeurons ? "yes" : "NO"), largest difference in t: \(maxDeltaT)")
 case "lib":
-    // The Swift side of Benchmarks/lib-vs-numpy.sh: LIB bases of a 3-layer ReLU MLP of
-    // width 512 on 16,384 datapoints, Float64.
-    var g = SeededGenerator(seed: 0)
-    let model = MLP<Double>.initialized(.standard(sizes: [512, 512, 512, 512], activation: .relu), generator: &g)
-    let x = Matrix<Double>(rows: 16_384, cols: 512, storage: (0..<(16_384 * 512)).map { _ in g.normal() })
+    // The Swift side of Benchmarks/lib-vs-rib.sh, on the model and points that
+    // Benchmarks/lib_model.py wrote: the default (centred) basis on every point, best of 3,
+    // for the numpy side; the folded basis on the first RIB-POINTS points, for the
+    // rib-faithful torch side. Each variant's importances go to FOLDER/swift-*.json.
+    guard arguments.count >= 3, let ribPoints = Int(arguments[2]), ribPoints > 0 else {
+        print("usage: warrant-benchmarks lib FOLDER RIB-POINTS"); exit(2)
+    }
+    let folder = arguments[1]
+    let model = try MLP<Double>.load(configPath: folder + "/model.json")
+    let x = try NPYArray(contentsOf: folder + "/inputs.npy").matrix(as: Double.self)
+    func importances(_ basis: LocalInteractionBasis) -> [[Double]] { basis.layers.dropLast().map(\.importance) }
+    func save(_ values: [[Double]], _ name: String) throws {
+        let text = "[" + values.map { "[" + $0.map { "\($0)" }.joined(separator: ",") + "]" }.joined(separator: ",") + "]"
+        try text.write(toFile: folder + "/" + name, atomically: true, encoding: .utf8)
+    }
     _ = try LocalInteractionBasis.compute(model, inputs: x.rows(0..<1024))
     var times: [Double] = []
+    var centred: LocalInteractionBasis?
     for _ in 0..<3 {
         let t0 = now()
-        _ = try LocalInteractionBasis.compute(model, inputs: x)
+        centred = try LocalInteractionBasis.compute(model, inputs: x)
         times.append(now() - t0)
     }
     times.sort()
-    print(String(format: "swift lib width 512, 16384 points: best %.3f s, median %.3f s (OpenBLAS %@)", times[0], times[1], OpenBLAS.coreName))
+    print(String(format: "swift lib width %d, %d points: best %.3f s, median %.3f s (OpenBLAS %@, %d threads)",
+                 model.weights[0].rows, x.rows, times[0], times[1], OpenBLAS.coreName, OpenBLAS.threads))
+    if let centred { try save(importances(centred), "swift-centred.json") }
+    let subset = x.rows(0..<min(ribPoints, x.rows))
+    var folded: LocalInteractionBasis?
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let t0 = now()
+        folded = try LocalInteractionBasis.compute(model, inputs: subset, foldBias: true)
+        best = min(best, now() - t0)
+    }
+    print(String(format: "swift lib folded, %d points: best %.3f s", subset.rows, best))
+    if let folded { try save(importances(folded), "swift-folded.json") }
 case "gpt2":
     // GPT-2 forward throughput, the Swift side of Benchmarks/gpt2-vs-torch.sh: the folder and
     // token ids Benchmarks/gpt2_torch.py wrote, logits out (no hook kept), best of 3 after a

@@ -58,6 +58,10 @@ public enum LinearAlgebra {
 
     /// Eigendecomposition of a symmetric matrix (LAPACK `syevd`), eigenvalues in
     /// descending order; `vectors` holds the matching unit eigenvectors as columns.
+    // Specialised here because a generic body copies its results element by element through
+    // metadata lookups (a tenth of a LIB run before this).
+    @_specialize(exported: true, where T == Double)
+    @_specialize(exported: true, where T == Float)
     public static func symmetricEigen<T>(_ a: Matrix<T>) throws(LinearAlgebraError) -> (values: [T], vectors: Matrix<T>) {
         precondition(a.rows == a.cols, "symmetricEigen needs a square matrix")
         let n = a.rows
@@ -102,6 +106,10 @@ public enum LinearAlgebra {
 
     /// Thin singular value decomposition (LAPACK `gesdd`): `A = U · diag(s) · Vᵀ`,
     /// singular values descending; `U` is m×k, `vt` k×n, k = min(m, n).
+    // Specialised here because a generic body copies its results element by element through
+    // metadata lookups (a tenth of a LIB run before this).
+    @_specialize(exported: true, where T == Double)
+    @_specialize(exported: true, where T == Float)
     public static func svd<T>(_ a: Matrix<T>) throws(LinearAlgebraError) -> (u: Matrix<T>, s: [T], vt: Matrix<T>) {
         let m = a.rows, n = a.cols, k = min(m, n)
         if k == 0 { return (Matrix(rows: m, cols: 0), [], Matrix(rows: 0, cols: n)) }
