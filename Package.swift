@@ -63,11 +63,14 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
+        // A few Float32 loops of SAE training and Adam in C, so that they run AVX-512 or AVX2
+        // wide where the CPU has it (chosen at load time) with the same bits as the baseline.
+        .target(name: "CKernels"),
         // Matrices on BLAS/LAPACK, safetensors and npy files, MLPs with gradients, Adam,
         // and the built-in modular-addition model. Knows nothing of safety cases.
         .target(
             name: "WarrantNumerics",
-            dependencies: ["COpenBLAS", "WarrantJSON", "WarrantFiles"]
+            dependencies: ["COpenBLAS", "CKernels", "WarrantJSON", "WarrantFiles"]
         ),
         // The built-in interpretability evaluations (SAE first), producing evidence records.
         .target(

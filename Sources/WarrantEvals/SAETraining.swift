@@ -145,6 +145,7 @@ public struct SAETrainer {
     func train<Model: DifferentiableHookedModel>(activations: Matrix<Float>, examples exampleCount: Int, positions: Int, initial: SparseAutoencoder?,
                                    progressEvery: Int, progress: (Int, SAELossTerms) -> Void,
                                    endToEnd: ([Int]) -> EndToEndBatch<Model>?) -> (SparseAutoencoder, SAELossTerms) {
+        Memory.keepLargeBuffers()
         var g = SeededGenerator(seed: settings.seed)
         let d = activations.cols, n = settings.dictionarySize
         var sae = initial ?? SparseAutoencoder.initialized(inputDimension: d, dictionarySize: n, generator: &g)
@@ -306,10 +307,7 @@ struct SparseCodes {
                     let (pp, bb, cc) = (UnsafeTransfer(p.baseAddress!), UnsafeTransfer(b.baseAddress!), UnsafeTransfer(c.baseAddress!))
                     Parallel.ranges(rows, minimum: 64) { range in
                         for t in range {
-                            let row = pp.value + t * n
-                            var count = 0
-                            for i in 0..<n where row[i] + bb.value[i] > 0 { count += 1 }
-                            cc.value[t] = count
+                            cc.value[t] = WideKernels.countPositive(n, pp.value + t * n, plus: bb.value)
                         }
                     }
                 }
@@ -329,16 +327,8 @@ struct SparseCodes {
                         Parallel.ranges(rows, minimum: 64) { range in
                             guard let cp = cp.value, let vp = vp.value else { return }
                             for t in range {
-                                let row = pp.value + t * n
-                                var k = starts[t]
-                                for i in 0..<n {
-                                    let v = row[i] + bb.value[i]
-                                    if v > 0 {
-                                        cp[k] = Int32(i)
-                                        vp[k] = v
-                                        k += 1
-                                    }
-                                }
+                                _ = WideKernels.compressPositive(n, pp.value + t * n, plus: bb.value,
+                                                                 columns: cp + starts[t], values: vp + starts[t])
                             }
                         }
                     }
@@ -361,7 +351,7 @@ struct SparseCodes {
                         let ot = op.value + t * d
                         for k in rowStart[t]..<rowStart[t + 1] {
                             let v = values[k], ri = rp.value + Int(columns[k]) * d
-                            for j in 0..<d { ot[j] += v * ri[j] }
+                            WideKernels.axpy(d, v, ri, ot)   // ot[j] += v·ri[j]
                         }
                     }
                 }
@@ -383,7 +373,7 @@ struct SparseCodes {
                             let gt = gp.value + t * d
                             for k in rowStart[t]..<rowStart[t + 1] {
                                 let ri = rp.value + Int(columns[k]) * d
-                                op[k] = Kernels.dot(UnsafeBufferPointer(start: gt, count: d), UnsafeBufferPointer(start: ri, count: d)) + l1Gradient
+                                op[k] = WideKernels.dot(d, gt, ri) + l1Gradient
                             }
                         }
                     }
@@ -393,11 +383,29 @@ struct SparseCodes {
         return out
     }
 
-    /// dW_enc_i += dc_ti · a_t, db_enc_i += dc_ti, dD_i += c_ti · dâ_t. Rows i of the
-    /// gradients are split across threads by feature, so no two threads write the same row.
+    /// dW_enc_i += dc_ti · a_t, db_enc_i += dc_ti, dD_i += c_ti · dâ_t, feature by feature:
+    /// the active entries are first listed by feature (in row order, so each sum runs over
+    /// t in the same order as a row-by-row pass would), then each thread takes a range of
+    /// features and writes each gradient row once, while it is in cache.
     func accumulate(dCodes: [Float], inputs a: Matrix<Float>, dRecon: Matrix<Float>,
                     dEncoder: inout Matrix<Float>, dEncoderBias: inout [Float], dDictionary: inout Matrix<Float>) {
-        let d = a.cols, n = dictionarySize
+        let d = a.cols, n = dictionarySize, rows = rowStart.count - 1
+        // Compressed sparse columns: entries of feature i are byFeature[featureStart[i]..<featureStart[i+1]],
+        // each the entry's index k into columns/values/dCodes, with its row in entryRow.
+        var featureStart = [Int](repeating: 0, count: n + 1)
+        for c in columns { featureStart[Int(c) + 1] += 1 }
+        for i in 0..<n { featureStart[i + 1] += featureStart[i] }
+        var fill = featureStart
+        var byFeature = [Int32](repeating: 0, count: values.count)
+        var entryRow = [Int32](repeating: 0, count: values.count)
+        for t in 0..<rows {
+            for k in rowStart[t]..<rowStart[t + 1] {
+                let i = Int(columns[k])
+                byFeature[fill[i]] = Int32(k)
+                entryRow[fill[i]] = Int32(t)
+                fill[i] += 1
+            }
+        }
         a.withUnsafeBufferPointer { ap in
             dRecon.withUnsafeBufferPointer { gp in
                 dEncoder.withUnsafeMutableBufferPointer { we in
@@ -405,19 +413,17 @@ struct SparseCodes {
                         dEncoderBias.withUnsafeMutableBufferPointer { db in
                             let (app, gpp) = (UnsafeTransfer(ap.baseAddress!), UnsafeTransfer(gp.baseAddress!))
                             let (wep, ddp, dbp) = (UnsafeTransfer(we.baseAddress!), UnsafeTransfer(dd.baseAddress!), UnsafeTransfer(db.baseAddress!))
+                            let (starts, entries, entryRows) = (featureStart, byFeature, entryRow)
                             Parallel.ranges(n, minimum: 64) { features in
-                                for t in 0..<(rowStart.count - 1) {
-                                    let at = app.value + t * d, gt = gpp.value + t * d
-                                    for k in rowStart[t]..<rowStart[t + 1] {
-                                        let i = Int(columns[k])
-                                        guard features.contains(i) else { continue }
+                                for i in features {
+                                    let wi = wep.value + i * d, di = ddp.value + i * d
+                                    for e in starts[i]..<starts[i + 1] {
+                                        let k = Int(entries[e]), t = Int(entryRows[e])
+                                        let at = app.value + t * d, gt = gpp.value + t * d
                                         let dc = dCodes[k], c = values[k]
                                         dbp.value[i] += dc
-                                        let wi = wep.value + i * d, di = ddp.value + i * d
-                                        for j in 0..<d {
-                                            wi[j] += dc * at[j]
-                                            di[j] += c * gt[j]
-                                        }
+                                        // wi[j] += dc·at[j], di[j] += c·gt[j]
+                                        WideKernels.axpy2(d, dc, at, wi, c, gt, di)
                                     }
                                 }
                             }

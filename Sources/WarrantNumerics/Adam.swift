@@ -51,6 +51,16 @@ public struct Adam<T: BLASScalar>: Sendable {
                         // Elementwise, so any split across threads gives the same bits.
                         Parallel.ranges(count, minimum: 65_536) { range in
                             let (p, g, mm, vv) = (pp.value, gp.value, mp.value, vp.value)
+                            if T.self == Float.self {
+                                // The same arithmetic, run as wide as the CPU allows.
+                                func f(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self) }
+                                func f(_ x: T) -> Float { unsafeBitCast(x, to: Float.self) }
+                                let start = range.lowerBound
+                                WideKernels.adam(range.count, parameter: f(p) + start, gradient: UnsafePointer(f(UnsafeMutablePointer(mutating: g))) + start,
+                                                 m: f(mm) + start, v: f(vv) + start, beta1: f(b1), beta2: f(b2),
+                                                 correction1: f(c1), correction2: f(c2), learningRate: f(lr), epsilon: f(eps), shrink: f(shrink))
+                                return
+                            }
                             for i in range {
                                 let gi = g[i]
                                 mm[i] = b1 * mm[i] + (1 - b1) * gi
