@@ -123,6 +123,7 @@ def main():
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--shapes", type=str, default=None,
                     help="override shapes, e.g. '512x4096x1024,128x1024x4096' (d x n_dict x batch)")
+    ap.add_argument("--results", type=str, default=None, help="append one JSON line per shape (median step) to this file")
     ap.add_argument("--json", action="store_true", help="one JSON line per shape on stdout; progress to stderr")
     args = ap.parse_args()
 
@@ -227,6 +228,10 @@ def main():
         log(f"  {args.steps} timed steps (after {args.warmup} warm-up): {sps:,.0f} samples/s, "
             f"{sec_per_step * 1e3:.2f} ms/step (mean; median {times[len(times) // 2] * 1e3:.2f}, "
             f"min {times[0] * 1e3:.2f}), {gflops:.1f} GFLOP/s (6*B*d*n count)")
+        if args.results:
+            with open(args.results, "a") as f:
+                f.write(json.dumps({"side": "torch", "shape": name, "l0": round(l0, 2),
+                                    "median_seconds_per_step": times[len(times) // 2]}) + "\n")
         if args.json:
             print(json.dumps({
                 "shape": name, "d": d, "n_dict": n_dict, "batch": batch, "lambda": lam,

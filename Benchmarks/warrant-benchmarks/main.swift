@@ -248,33 +248,83 @@ case "modadd":
 case "sae":
     // Local SAE training throughput, the Swift side of Benchmarks/sae-vs-torch.sh, following
     // Benchmarks/sae_torch.py's protocol: the same shapes, synthetic sparse data scaled to
-    // mean square 1, λ (default 2.7, near L0 32 there; or --lam), 200 untimed steps so the
-    // code is sparse, then timed steps continuing that training.
-    let lambda = arguments.firstIndex(of: "--lam").flatMap { Double(arguments[$0 + 1]) } ?? 2.7
-    let timedSteps = arguments.firstIndex(of: "--steps").flatMap { Int(arguments[$0 + 1]) } ?? 50
+    // mean square 1, 200 untimed steps, 5 untimed warm-up steps, then timed steps continuing
+    // the same training; the median step is reported. The sparse work depends on L0, so λ
+    // is chosen to match a target L0 in the timed batches (`--target-l0 a,b`, one per
+    // shape, default 32: the same λ gives the two sides' data sets different L0s), by the
+    // torch side's search; `--lam a,b` gives λ per shape instead and skips the search.
+    func perShape(_ flag: String) -> [Double]? {
+        arguments.firstIndex(of: flag).flatMap { i in i + 1 < arguments.count ? arguments[i + 1] : nil }
+            .map { $0.split(separator: ",").compactMap { Double($0) } }.flatMap { $0.isEmpty ? nil : $0 }
+    }
+    let fixed = perShape("--lam"), targets = perShape("--target-l0") ?? [32]
+    let timedSteps = arguments.firstIndex(of: "--steps").flatMap { i in i + 1 < arguments.count ? Int(arguments[i + 1]) : nil } ?? 50
+    // `--shapes 512x4096x1024,...` as the torch side takes it (d x n_dict x batch).
+    let shapes = arguments.firstIndex(of: "--shapes").flatMap { i in i + 1 < arguments.count ? arguments[i + 1] : nil }
+        .map { $0.split(separator: ",").compactMap { s -> (Int, Int, Int)? in
+            let v = s.split(separator: "x").compactMap { Int($0) }
+            return v.count == 3 && v.allSatisfy({ $0 > 0 }) ? (v[0], v[1], v[2]) : nil
+        } } ?? [(512, 4096, 1024), (128, 1024, 4096)]
     print("OpenBLAS core: \(OpenBLAS.coreName), threads: \(OpenBLAS.threads)")
-    for (d, n, batch) in [(512, 4096, 1024), (128, 1024, 4096)] {
+    struct Run { var lambda: Double; var timedL0: Double; var finalL0: Double; var median: Double; var mean: Double }
+    for (shape, (d, n, batch)) in shapes.enumerated() {
         var (data, _) = SyntheticData.sparseFeatures(dimension: d, features: 2 * d, probability: 32.0 / Double(2 * d),
                                                      samples: 65_536, seed: UInt64(d))
         let meanSquare = Double(Kernels.dot(data.storage, data.storage)) / Double(data.count)
         let scale = Float(1 / meanSquare.squareRoot())
         data.withUnsafeMutableBufferPointer { p in for k in p.indices { p[k] *= scale } }
-        var s = SAETrainingSettings()
-        s.dictionarySize = n
-        s.lambda = lambda
-        s.batchSize = batch
-        s.learningRate = 1e-3
-        s.warmupSteps = 0
-        s.steps = 200
-        var trainer = SAETrainer(settings: s, layer: "input")
-        let (calibrated, _) = trainer.train(activations: data)
-        trainer.settings.steps = timedSteps
-        let t0 = now()
-        let (_, terms) = trainer.train(activations: data, initial: calibrated)
-        let seconds = (now() - t0) / Double(timedSteps)
+        let evalRows = data.rows(0..<8192)
+        let warm = 200 + 5
+        func run(_ lambda: Double) -> Run {
+            var s = SAETrainingSettings()
+            s.dictionarySize = n
+            s.lambda = lambda
+            s.batchSize = batch
+            s.learningRate = 1e-3
+            s.warmupSteps = 0
+            s.steps = warm + timedSteps
+            var last = 0.0, stepTimes: [Double] = [], timedL0 = 0.0
+            let (trained, _) = SAETrainer(settings: s, layer: "input").train(activations: data, progressEvery: 1) { step, terms in
+                let t = now()
+                if step > warm {
+                    stepTimes.append(t - last)
+                    timedL0 += terms.l0 / Double(timedSteps)
+                }
+                last = t
+            }
+            stepTimes.sort()
+            let finalL0 = Double(trained.encode(evalRows).codes.storage.filter { $0 > 0 }.count) / Double(evalRows.rows)
+            return Run(lambda: lambda, timedL0: timedL0, finalL0: finalL0, median: stepTimes.isEmpty ? 0 : stepTimes[stepTimes.count / 2],
+                       mean: stepTimes.reduce(0, +) / Double(max(1, stepTimes.count)))
+        }
+        let target = targets[min(shape, targets.count - 1)]
+        var chosen: Run
+        if let fixed {
+            chosen = run(fixed[min(shape, fixed.count - 1)])
+        } else {
+            // A geometric grid, then up to three interpolations in (log λ, log L0) between the
+            // λ values bracketing the target.
+            var runs = [1.0, 2, 4, 8].map(run)
+            for _ in 0..<3 {
+                let sorted = runs.sorted { $0.lambda < $1.lambda }
+                guard let lo = sorted.last(where: { $0.timedL0 >= target }), let hi = sorted.first(where: { $0.timedL0 < target }),
+                      lo.lambda < hi.lambda else { break }
+                let (y1, y2, yt) = (log(lo.timedL0), log(Swift.max(hi.timedL0, 0.5)), log(target))
+                let f = Swift.min(Swift.max(y1 != y2 ? (y1 - yt) / (y1 - y2) : 0.5, 0.1), 0.9)
+                runs.append(run(exp(log(lo.lambda) + f * (log(hi.lambda) - log(lo.lambda)))))
+            }
+            print("search d=\(d), target L0 \(target): " + runs.map { String(format: "λ %.4g → L0 %.1f", $0.lambda, $0.timedL0) }.joined(separator: ", "))
+            guard let best = runs.min(by: { abs($0.timedL0 - target) < abs($1.timedL0 - target) }) else { continue }
+            chosen = best
+        }
+        let seconds = chosen.median
         let flops = 6.0 * Double(batch) * Double(d) * Double(n)
-        print(String(format: "swift sae d=%d n=%d batch=%d  λ=%g  L0 %.1f  %.0f samples/s  %.4f s/step  %.1f effective GFLOP/s (6·B·d·n per step)",
-                     d, n, batch, lambda, terms.l0, Double(batch) / seconds, seconds, flops / seconds / 1e9))
+        print(String(format: "swift sae d=%d n=%d batch=%d  λ=%.4g  L0 %.1f in the timed batches, %.1f after  %.0f samples/s (median step %.2f ms, mean %.2f ms)  %.1f effective GFLOP/s (6·B·d·n per step)",
+                     d, n, batch, chosen.lambda, chosen.timedL0, chosen.finalL0, Double(batch) / seconds, seconds * 1e3, chosen.mean * 1e3, flops / seconds / 1e9))
+        if let path = ProcessInfo.processInfo.environment["SAE_RESULTS"] {
+            let line = String(format: "{\"side\":\"swift\",\"shape\":\"d%d-n%d-b%d\",\"l0\":%.2f,\"median_seconds_per_step\":%.6f}\n", d, n, batch, chosen.finalL0, seconds)
+            if let handle = FileHandle(forWritingAtPath: path) { handle.seekToEndOfFile(); handle.write(Data(line.utf8)); try? handle.close() }
+        }
     }
 case "polytope":
     // Spline codes (neuron signs per second) and the exact line walk (crossings per
