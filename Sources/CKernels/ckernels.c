@@ -63,10 +63,10 @@ size_t warrant_count_positive_f32(size_t n, const float *restrict x, const float
     return count;
 }
 
-static size_t compress_positive_scalar(size_t n, const float *restrict x, const float *restrict bias,
-                                       int *restrict columns, float *restrict values) {
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++) {
+/* Entries i in [start, n) into columns/values from k on; returns the new k. */
+static size_t compress_positive_scalar(size_t start, size_t n, size_t k, const float *restrict x,
+                                       const float *restrict bias, int *restrict columns, float *restrict values) {
+    for (size_t i = start; i < n; i++) {
         const float v = x[i] + bias[i];
         if (v > 0) {
             columns[k] = (int)i;
@@ -96,15 +96,7 @@ static size_t compress_positive_avx512(size_t n, const float *restrict x, const 
         k += (size_t)__builtin_popcount((unsigned)positive);
         index = _mm512_add_epi32(index, sixteen);
     }
-    for (; i < n; i++) {
-        const float v = x[i] + bias[i];
-        if (v > 0) {
-            columns[k] = (int)i;
-            values[k] = v;
-            k++;
-        }
-    }
-    return k;
+    return compress_positive_scalar(i, n, k, x, bias, columns, values);
 }
 #endif
 
@@ -113,7 +105,7 @@ size_t warrant_compress_positive_f32(size_t n, const float *restrict x, const fl
 #if defined(__x86_64__) && defined(__linux__)
     if (__builtin_cpu_supports("avx512f")) return compress_positive_avx512(n, x, bias, columns, values);
 #endif
-    return compress_positive_scalar(n, x, bias, columns, values);
+    return compress_positive_scalar(0, n, 0, x, bias, columns, values);
 }
 
 #if defined(__linux__) && defined(__GLIBC__)
