@@ -396,13 +396,13 @@ struct SparseCodes {
         for c in columns { featureStart[Int(c) + 1] += 1 }
         for i in 0..<n { featureStart[i + 1] += featureStart[i] }
         var fill = featureStart
-        var byFeature = [Int32](repeating: 0, count: values.count)
-        var entryRow = [Int32](repeating: 0, count: values.count)
+        var byFeature = [Int](repeating: 0, count: values.count)
+        var entryRow = [Int](repeating: 0, count: values.count)
         for t in 0..<rows {
             for k in rowStart[t]..<rowStart[t + 1] {
                 let i = Int(columns[k])
-                byFeature[fill[i]] = Int32(k)
-                entryRow[fill[i]] = Int32(t)
+                byFeature[fill[i]] = k
+                entryRow[fill[i]] = t
                 fill[i] += 1
             }
         }
@@ -418,7 +418,7 @@ struct SparseCodes {
                                 for i in features {
                                     let wi = wep.value + i * d, di = ddp.value + i * d
                                     for e in starts[i]..<starts[i + 1] {
-                                        let k = Int(entries[e]), t = Int(entryRows[e])
+                                        let k = entries[e], t = entryRows[e]
                                         let at = app.value + t * d, gt = gpp.value + t * d
                                         let dc = dCodes[k], c = values[k]
                                         dbp.value[i] += dc
