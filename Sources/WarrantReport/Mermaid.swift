@@ -42,9 +42,15 @@ public enum MermaidDiagram {
     }
 
     static func shape(_ node: ArgumentNode, id: String) -> String {
-        let undeveloped = node.undeveloped ? " ◇" : ""
-        let text = node.text.map { ": " + truncate($0.value, node.type == .evidence ? 40 : 70) } ?? ""
-        let label = escape(node.id + text + undeveloped)
+        // The "…" of a cut text and the " ◇" of an undeveloped node have nothing to escape and
+        // never join the character before them into one, so they are added after escaping:
+        // the same bytes, and the rest of the label stays on the plain-ASCII path.
+        var label = escape(node.id)
+        if let text = node.text {
+            let short = truncate(text.value, node.type == .evidence ? 40 : 70)
+            label += short.hasSuffix("…") ? escape(": " + short.dropLast()) + "…" : escape(": " + short)
+        }
+        if node.undeveloped { label += " ◇" }
         switch node.type {
         case .claim: return "\(id)[\"\(label)\"]"
         case .strategy: return "\(id)[/\"\(label)\"/]"
@@ -87,8 +93,15 @@ public enum MermaidDiagram {
             case "#": out += "#35;"
             case "`": out += "#96;"
             default:
-                // A newline or a control character would end the label, or the diagram.
-                if ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { out += " " } else { out.append(ch) }
+                // A newline or a control character would end the label, or the diagram. An
+                // ASCII character (CR LF included) is a control exactly below 0x20 or at 0x7F.
+                if let ascii = ch.asciiValue {
+                    if ascii < 0x20 || ascii == 0x7F { out += " " } else { out.append(ch) }
+                } else if ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+                    out += " "
+                } else {
+                    out.append(ch)
+                }
             }
         }
         return out
