@@ -64,7 +64,8 @@ let package = Package(
             providers: [.apt(["libopenblas-dev"])]
         ),
         // A few Float32 loops of SAE training and Adam in C, so that they run AVX-512 or AVX2
-        // wide where the CPU has it (chosen at load time) with the same bits as the baseline.
+        // wide where the CPU has it (chosen at load time) with the same bits as the baseline;
+        // and glibc's allocator thresholds, which Swift cannot reach.
         .target(name: "CKernels"),
         // Matrices on BLAS/LAPACK, safetensors and npy files, MLPs with gradients, Adam,
         // and the built-in modular-addition model. Knows nothing of safety cases.

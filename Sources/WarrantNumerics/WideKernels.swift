@@ -17,7 +17,7 @@ public enum WideKernels {
         warrant_axpy_f32(n, a, x, y)
     }
 
-    /// Σ a[j]·b[j] in ``Kernels/dot(_:_:)-(UnsafeBufferPointer<T>,_)``'s order (eight sums).
+    /// Σ a[j]·b[j] summed in `Kernels.dot`'s order (eight running sums, then a fixed tree).
     @inlinable public static func dot(_ n: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>) -> Float {
         guard n > 0 else { return 0 }
         return warrant_dot8_f32(n, a, b)
