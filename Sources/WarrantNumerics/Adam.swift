@@ -54,9 +54,10 @@ public struct Adam<T: BLASScalar>: Sendable {
                             if T.self == Float.self {
                                 // The same arithmetic, run as wide as the CPU allows.
                                 func f(_ x: UnsafeMutablePointer<T>) -> UnsafeMutablePointer<Float> { UnsafeMutableRawPointer(x).assumingMemoryBound(to: Float.self) }
+                                func f(_ x: UnsafePointer<T>) -> UnsafePointer<Float> { UnsafeRawPointer(x).assumingMemoryBound(to: Float.self) }
                                 func f(_ x: T) -> Float { unsafeBitCast(x, to: Float.self) }
                                 let start = range.lowerBound
-                                WideKernels.adam(range.count, parameter: f(p) + start, gradient: UnsafePointer(f(UnsafeMutablePointer(mutating: g))) + start,
+                                WideKernels.adam(range.count, parameter: f(p) + start, gradient: f(g) + start,
                                                  m: f(mm) + start, v: f(vv) + start, beta1: f(b1), beta2: f(b2),
                                                  correction1: f(c1), correction2: f(c2), learningRate: f(lr), epsilon: f(eps), shrink: f(shrink))
                                 return
