@@ -42,9 +42,9 @@ public enum MermaidDiagram {
     }
 
     static func shape(_ node: ArgumentNode, id: String) -> String {
-        // The "…" of a cut text and the " ◇" of an undeveloped node have nothing to escape and
-        // never join the character before them into one, so they are added after escaping:
-        // the same bytes, and the rest of the label stays on the plain-ASCII path.
+        // Escaping works scalar by scalar, so the pieces escaped apart give the bytes of the
+        // whole; the "…" of a cut text and the " ◇" of an undeveloped node have nothing to
+        // escape and are added after, so the rest of the label stays on the plain-ASCII path.
         var label = escape(node.id)
         if let text = node.text {
             let short = truncate(text.value, node.type == .evidence ? 40 : 70)
@@ -79,31 +79,39 @@ public enum MermaidDiagram {
         // Most labels are printable ASCII with nothing to escape: skip the per-character
         // Unicode lookups, which were a seventh of a 100,000-node report's time.
         if MarkdownText.isPlainASCII(s, excluding: { $0 == 0x22 || $0 == 0x3C || $0 == 0x3E || $0 == 0x23 || $0 == 0x60 }) { return s }
-        return escapeEachCharacter(s)
+        return escapeEachScalar(s)
     }
 
-    /// ``escape(_:)`` for any text, character by character.
-    static func escapeEachCharacter(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "\"": out += "#quot;"
-            case "<": out += "#lt;"
-            case ">": out += "#gt;"
-            case "#": out += "#35;"
-            case "`": out += "#96;"
+    /// ``escape(_:)`` for any text, scalar by scalar. By scalars, not characters: a quote
+    /// with a combining mark after it is one `Character`, and matching characters let such a
+    /// quote through unescaped, to end the label early.
+    static func escapeEachScalar(_ s: String) -> String {
+        var out = String.UnicodeScalarView()
+        var afterCR = false
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out.append(contentsOf: "#quot;".unicodeScalars)
+            case "<": out.append(contentsOf: "#lt;".unicodeScalars)
+            case ">": out.append(contentsOf: "#gt;".unicodeScalars)
+            case "#": out.append(contentsOf: "#35;".unicodeScalars)
+            case "`": out.append(contentsOf: "#96;".unicodeScalars)
             default:
-                // A newline or a control character would end the label, or the diagram. An
-                // ASCII character (CR LF included) is a control exactly below 0x20 or at 0x7F.
-                if let ascii = ch.asciiValue {
-                    if ascii < 0x20 || ascii == 0x7F { out += " " } else { out.append(ch) }
-                } else if ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-                    out += " "
+                // A newline or a control character would end the label, or the diagram: one
+                // space each, and one for CR LF, as for any one line break.
+                if isControl(u) {
+                    if !(u == "\n" && afterCR) { out.append(" ") }
                 } else {
-                    out.append(ch)
+                    out.append(u)
                 }
             }
+            afterCR = u == "\r"
         }
-        return out
+        return String(out)
+    }
+
+    /// Unicode's control characters (general category Cc): U+0000–001F and U+007F–009F,
+    /// a set Unicode guarantees never to change.
+    static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (0x7F...0x9F).contains(u.value)
     }
 }
